@@ -1,0 +1,285 @@
+/* analyzers.c - the table of analyzers, interest matching, and the driver
+ * that runs them and attributes each package to the layer that added it.
+ */
+#include "analyze/analyzer.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/lb_alloc.h"
+#include "base/lb_err.h"
+#include "base/lb_hmap.h"
+#include "base/lb_limits.h"
+#include "base/lb_banned.h"
+
+/* One definition per an_*.c. */
+extern const struct lb_analyzer_ops lb_an_os;
+extern const struct lb_analyzer_ops lb_an_dpkg;
+extern const struct lb_analyzer_ops lb_an_apk;
+
+/* The OS analyzer runs first so that inv->os is known to the others. */
+const struct lb_analyzer_ops *const lb_analyzers[] = {
+	&lb_an_os,
+	&lb_an_dpkg,
+	&lb_an_apk,
+	NULL,
+};
+
+uint32_t
+lb_interest_match(const struct lb_interest *i, const char *path, size_t len)
+{
+	size_t plen = i->path ? strlen(i->path) : 0;
+	size_t slen = i->suffix ? strlen(i->suffix) : 0;
+	uint32_t cap = i->max_size ? i->max_size : LB_MAX_SMALL_FILE;
+
+	switch (i->kind) {
+	case LB_MATCH_EXACT:
+		if (len == plen && memcmp(path, i->path, len) == 0)
+			return cap;
+		break;
+	case LB_MATCH_PREFIX:
+		if (len >= plen && memcmp(path, i->path, plen) == 0)
+			return cap;
+		break;
+	case LB_MATCH_SUFFIX:
+		if (len >= slen && memcmp(path + len - slen, i->suffix, slen) == 0)
+			return cap;
+		break;
+	case LB_MATCH_PREFIX_SUFFIX:
+		if (len >= plen + slen && memcmp(path, i->path, plen) == 0 &&
+		    memcmp(path + len - slen, i->suffix, slen) == 0)
+			return cap;
+		break;
+	}
+	return 0;
+}
+
+/* Layer attribution.
+ *
+ * For one database file (db_path) the packages read from its final
+ * version are the members. Each version in layer order is parsed once and
+ * every member that it contains keeps (or starts) its run; a member that
+ * is missing ends its run. A member's layer is where its last run began,
+ * that is the earliest layer L such that it is in every version from L
+ * through the final one. Lookups go through a hash of name/version/arch,
+ * so the cost is O(versions x packages). */
+
+struct member {
+	size_t idx;        /* into inv->pkgs */
+	char *key;         /* name \0 version \0 arch */
+	size_t klen;
+	size_t next;       /* next member with the same key, or SIZE_MAX */
+	int since;         /* start of the current run, -1 when absent */
+	unsigned seen;     /* generation of the last version it was found in */
+};
+
+struct version {
+	int layer;
+	const struct lb_file *f;   /* NULL: removed in this layer */
+};
+
+struct group {
+	const struct lb_analyzer_ops *ops;
+	const char *db_path;
+	struct member *m;
+	size_t n, cap;
+	struct lb_hmap keys;       /* key -> member index + 1 */
+	struct version *ver;
+	size_t nver, capver;
+};
+
+/* Builds the lookup key of p into b (reused); returns its length. Strings
+ * cannot hold NUL, so NUL separators make the key unambiguous. */
+static size_t
+pkg_key(const struct lb_pkg *p, char **b, size_t *cap)
+{
+	const char *part[3] = { p->name, p->version, p->arch };
+	size_t len = 0, n;
+
+	for (int k = 0; k < 3; k++) {
+		n = part[k] ? strlen(part[k]) : 0;
+		lb_xgrow(b, cap, len + n + 1, 1);
+		if (n)
+			memcpy(*b + len, part[k], n);
+		len += n;
+		(*b)[len++] = 0;
+	}
+	return len;
+}
+
+static int
+collect_version(void *arg, int layer, const struct lb_file *f)
+{
+	struct group *g = arg;
+
+	lb_xgrow(&g->ver, &g->capver, g->nver + 1, sizeof(*g->ver));
+	g->ver[g->nver].layer = layer;
+	g->ver[g->nver].f = f;
+	g->nver++;
+	return 0;
+}
+
+static void
+group_release(struct group *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		free(g->m[i].key);
+	free(g->m);
+	lb_hmap_release(&g->keys);
+	free(g->ver);
+	memset(g, 0, sizeof(*g));
+}
+
+static void
+group_add(struct group *g, const struct lb_inventory *inv, size_t idx)
+{
+	struct member *m;
+	char *key = NULL;
+	size_t cap = 0, klen, prev;
+
+	klen = pkg_key(&inv->pkgs[idx], &key, &cap);
+	lb_xgrow(&g->m, &g->cap, g->n + 1, sizeof(*g->m));
+	m = &g->m[g->n];
+	m->idx = idx;
+	m->key = key;
+	m->klen = klen;
+	m->next = SIZE_MAX;
+	m->since = -1;
+	m->seen = 0;
+	/* a database may list the same package twice: chain them */
+	prev = (size_t)(uintptr_t)lb_hmap_get(&g->keys, key, klen);
+	if (prev)
+		m->next = prev - 1;
+	lb_hmap_put(&g->keys, key, klen, (void *)(uintptr_t)(g->n + 1));
+	g->n++;
+}
+
+/* Parses one older version and marks the members it contains. */
+static void
+mark_version(struct group *g, struct lb_ctx *quiet, const struct lb_file *f, unsigned gen,
+    char **kb, size_t *kcap)
+{
+	struct lb_inventory *tmp = lb_inventory_new();
+
+	g->ops->parse_db(quiet, f, tmp);
+	for (size_t i = 0; i < tmp->npkgs; i++) {
+		size_t klen = pkg_key(&tmp->pkgs[i], kb, kcap);
+		size_t j = (size_t)(uintptr_t)lb_hmap_get(&g->keys, *kb, klen);
+
+		for (j = j ? j - 1 : SIZE_MAX; j != SIZE_MAX; j = g->m[j].next)
+			g->m[j].seen = gen;
+	}
+	lb_inventory_free(tmp);
+}
+
+static void
+attribute_group(struct group *g, const struct lb_fsview *v, struct lb_ctx *quiet,
+    struct lb_inventory *inv)
+{
+	char *kb = NULL;
+	size_t kcap = 0;
+	unsigned gen = 0;
+
+	lb_fsview_history(v, g->db_path, collect_version, g);
+	for (size_t vi = 0; vi < g->nver; vi++) {
+		const struct lb_file *f = g->ver[vi].f;
+		int layer = g->ver[vi].layer;
+		bool absence_known;
+
+		if (!f) {
+			for (size_t i = 0; i < g->n; i++)
+				g->m[i].since = -1;
+			continue;
+		}
+		if (vi + 1 == g->nver) {
+			/* the final version is the one the members came from */
+			for (size_t i = 0; i < g->n; i++)
+				if (g->m[i].since < 0)
+					g->m[i].since = layer;
+			continue;
+		}
+		/* an uncaptured version tells nothing; a truncated one only
+		 * tells who is present */
+		if (!f->data)
+			continue;
+		absence_known = !f->truncated;
+		mark_version(g, quiet, f, ++gen, &kb, &kcap);
+		for (size_t i = 0; i < g->n; i++) {
+			struct member *m = &g->m[i];
+			if (m->seen == gen) {
+				if (m->since < 0)
+					m->since = layer;
+			} else if (absence_known) {
+				m->since = -1;
+			}
+		}
+	}
+	for (size_t i = 0; i < g->n; i++)
+		if (g->m[i].since >= 0)
+			inv->pkgs[g->m[i].idx].layer = g->m[i].since;
+	free(kb);
+}
+
+/* Attributes the packages [from, to) that analyzer ops added. */
+static void
+attribute(const struct lb_analyzer_ops *ops, const struct lb_fsview *v, struct lb_ctx *quiet,
+    struct lb_inventory *inv, size_t from, size_t to)
+{
+	struct lb_hmap by_path = LB_HMAP_INIT;   /* db_path -> group index + 1 */
+	struct group *groups = NULL;
+	size_t ngroups = 0, capgroups = 0;
+
+	for (size_t i = from; i < to; i++) {
+		const char *dp = inv->pkgs[i].db_path;
+		size_t gi;
+
+		if (!dp)
+			continue;
+		gi = (size_t)(uintptr_t)lb_hmap_get(&by_path, dp, strlen(dp));
+		if (!gi) {
+			lb_xgrow(&groups, &capgroups, ngroups + 1, sizeof(*groups));
+			memset(&groups[ngroups], 0, sizeof(*groups));
+			groups[ngroups].ops = ops;
+			groups[ngroups].db_path = dp;
+			lb_hmap_put(&by_path, dp, strlen(dp), (void *)(uintptr_t)(ngroups + 1));
+			gi = ++ngroups;
+		}
+		group_add(&groups[gi - 1], inv, i);
+	}
+	for (size_t g = 0; g < ngroups; g++) {
+		attribute_group(&groups[g], v, quiet, inv);
+		group_release(&groups[g]);
+	}
+	free(groups);
+	lb_hmap_release(&by_path);
+}
+
+int
+lb_analyze_all(struct lb_ctx *cx, const struct lb_fsview *v, struct lb_inventory *inv)
+{
+	struct lb_ctx quiet;
+	int r = 0;
+
+	/* Problems in older versions of a database do not change what the
+	 * image contains; they only blur attribution, so they are not
+	 * reported as scan warnings. */
+	lb_ctx_init(&quiet, NULL);
+	for (size_t a = 0; lb_analyzers[a]; a++) {
+		const struct lb_analyzer_ops *ops = lb_analyzers[a];
+		size_t from = inv->npkgs;
+
+		if ((r = ops->analyze(cx, v, inv)) < 0) {
+			lb_err(cx, "analyzer '%s' failed: %s", ops->name, lb_strerror(r));
+			goto out;
+		}
+		if (ops->parse_db)
+			attribute(ops, v, &quiet, inv, from, inv->npkgs);
+	}
+	if (quiet.nwarn)
+		lb_debug(cx, "%zu problems in older versions of package databases ignored", quiet.nwarn);
+	r = 0;
+out:
+	lb_ctx_release(&quiet);
+	return r;
+}

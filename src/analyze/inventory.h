@@ -1,0 +1,68 @@
+/* inventory.h - what a scan found: the image, its layers, its OS and its
+ * packages. Every string field is owned by its struct and freed by
+ * lb_inventory_free; any of them may be NULL when unknown. Strings come
+ * from the image and are untrusted: writers must escape them.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct lb_layer_info {
+	char *digest;       /* blob digest "sha256:..." as the manifest names it; NULL for a rootfs */
+	char *diff_id;      /* "sha256:..." of the uncompressed tar, verified */
+	char *media_type;
+	char *created_by;   /* history created_by of the matching non-empty history entry */
+	uint64_t size;      /* compressed size in bytes as the manifest states */
+	bool skipped;       /* foreign/non-distributable layer that is absent: not scanned */
+};
+
+struct lb_os {
+	char *family;       /* os-release ID: "alpine", "debian", "ubuntu", ... */
+	char *name;         /* PRETTY_NAME or NAME */
+	char *version;      /* full version: "3.7.3", "12.5" (debian_version wins for debian) */
+	char *version_id;   /* VERSION_ID: "3.7.3", "12" */
+	char *codename;     /* VERSION_CODENAME: "bookworm"; NULL when unknown */
+	char *evidence;     /* path of the file it came from */
+};
+
+struct lb_pkg {
+	char *type;         /* purl type: "deb", "apk", "rpm", ... */
+	char *name, *version, *arch;
+	char *src_name;     /* dpkg Source: / apk origin; NULL if same as name or unknown */
+	char *src_version;  /* dpkg Source: "(version)"; NULL if same as version */
+	char *license, *maintainer;
+	char *purl;         /* set by lb_inventory_finish() */
+	char *db_path;      /* package database it came from, e.g. "var/lib/dpkg/status" */
+	int layer;          /* index into lb_inventory.layers of the layer that added it; -1 unknown */
+	char **files;       /* installed files, paths without a leading '/' */
+	size_t nfiles, capfiles;
+};
+
+struct lb_inventory {
+	char *source_kind;  /* "docker-archive", "oci-layout", "oci-archive", "rootfs" */
+	char *source;       /* the input as the user named it */
+	char *ref;          /* "name:tag" when known */
+	char *image_id;     /* config digest */
+	char *manifest_digest;
+	char *platform;     /* "linux/amd64[/v8]" */
+	struct lb_layer_info *layers;
+	size_t nlayers;
+	struct lb_os os;
+	struct lb_pkg *pkgs;
+	size_t npkgs, cappkgs;
+	bool partial;       /* a warning was raised while scanning this image */
+	char **warnings;    /* messages that made it partial (owned) */
+	size_t nwarnings;
+};
+
+struct lb_inventory *lb_inventory_new(void);
+void lb_inventory_free(struct lb_inventory *inv);
+/* Appends a zeroed package (layer = -1) and returns it; valid until the next add. */
+struct lb_pkg *lb_inventory_add_pkg(struct lb_inventory *inv);
+/* Moves all packages of src into dst, leaving src empty. */
+void lb_inventory_take_pkgs(struct lb_inventory *dst, struct lb_inventory *src);
+void lb_pkg_add_file(struct lb_pkg *p, const char *path, size_t len);
+void lb_pkg_release(struct lb_pkg *p);
+/* Sorts packages (type, name, version, arch) and fills each purl. */
+void lb_inventory_finish(struct lb_inventory *inv);

@@ -1,0 +1,355 @@
+#include "image/fsview.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/lb_alloc.h"
+#include "base/lb_buf.h"
+#include "base/lb_hmap.h"
+#include "base/lb_limits.h"
+
+struct fs_ent {
+	struct lb_file f;
+	char *path;
+	uint8_t *data;
+	char *link;
+};
+
+struct fs_layer {
+	struct lb_hmap ents;      /* path -> struct fs_ent * */
+	struct lb_hmap wh;        /* whiteout targets */
+	struct lb_hmap opq;       /* opaque directories */
+	char **keys;              /* owned strings of wh and opq */
+	size_t nkeys, capkeys;
+};
+
+struct lb_fsview {
+	size_t n;
+	struct fs_layer *layers;
+	struct lb_hmap final;     /* path -> struct fs_ent * (not owned) */
+	struct fs_ent **sorted;   /* final entries in byte order of path */
+	size_t nsorted;
+};
+
+struct lb_fsview *
+lb_fsview_new(size_t nlayers)
+{
+	struct lb_fsview *v = lb_xcalloc(1, sizeof(*v));
+
+	v->n = nlayers;
+	v->layers = lb_xcalloc(nlayers ? nlayers : 1, sizeof(*v->layers));
+	return v;
+}
+
+static void
+ent_free(struct fs_ent *e)
+{
+	if (!e)
+		return;
+	free(e->path);
+	free(e->data);
+	free(e->link);
+	free(e);
+}
+
+void
+lb_fsview_free(struct lb_fsview *v)
+{
+	const char *k;
+	void *val;
+
+	if (!v)
+		return;
+	for (size_t i = 0; i < v->n; i++) {
+		struct fs_layer *l = &v->layers[i];
+		size_t it = 0;
+		while (lb_hmap_next(&l->ents, &it, &k, &val))
+			ent_free(val);
+		lb_hmap_release(&l->ents);
+		lb_hmap_release(&l->wh);
+		lb_hmap_release(&l->opq);
+		for (size_t j = 0; j < l->nkeys; j++)
+			free(l->keys[j]);
+		free(l->keys);
+	}
+	free(v->layers);
+	lb_hmap_release(&v->final);
+	free(v->sorted);
+	free(v);
+}
+
+size_t
+lb_fsview_nlayers(const struct lb_fsview *v)
+{
+	return v->n;
+}
+
+void
+lb_fsview_add(struct lb_fsview *v, int layer, const char *path, enum lb_ftype type,
+    unsigned mode, const void *data, size_t size, uint64_t real_size, const char *link,
+    int truncated)
+{
+	struct fs_layer *l = &v->layers[layer];
+	struct fs_ent *e = lb_xcalloc(1, sizeof(*e));
+
+	e->path = lb_xstrdup(path);
+	if (data || type == LB_FT_REG) {
+		e->data = lb_xmalloc(size + 1);
+		if (size)
+			memcpy(e->data, data, size);
+		e->data[size] = 0;
+	}
+	if (link)
+		e->link = lb_xstrdup(link);
+	e->f.path = e->path;
+	e->f.data = e->data;
+	e->f.size = e->data ? size : 0;
+	e->f.real_size = real_size;
+	e->f.layer = layer;
+	e->f.mode = mode;
+	e->f.type = type;
+	e->f.link = e->link;
+	e->f.truncated = truncated;
+	ent_free(lb_hmap_put(&l->ents, e->path, strlen(e->path), e));
+}
+
+void
+lb_fsview_add_other(struct lb_fsview *v, int layer, const char *path, enum lb_ftype type)
+{
+	lb_fsview_add(v, layer, path, type, 0, NULL, 0, 0, NULL, 0);
+}
+
+static void
+add_key(struct fs_layer *l, struct lb_hmap *m, const char *path)
+{
+	char *k;
+
+	if (lb_hmap_get(m, path, strlen(path)))
+		return;
+	k = lb_xstrdup(path);
+	lb_xgrow(&l->keys, &l->capkeys, l->nkeys + 1, sizeof(char *));
+	l->keys[l->nkeys++] = k;
+	lb_hmap_put(m, k, strlen(k), k);
+}
+
+void
+lb_fsview_add_whiteout(struct lb_fsview *v, int layer, const char *path)
+{
+	add_key(&v->layers[layer], &v->layers[layer].wh, path);
+}
+
+void
+lb_fsview_add_opaque(struct lb_fsview *v, int layer, const char *dir)
+{
+	add_key(&v->layers[layer], &v->layers[layer].opq, dir);
+}
+
+/* image-spec layer.md: a whiteout hides the path and all its children in
+ * lower layers; an opaque marker hides all children of its directory. */
+static int
+hidden_by(const struct fs_layer *l, const char *path)
+{
+	size_t n = strlen(path);
+
+	if (l->wh.len == 0 && l->opq.len == 0)
+		return 0;
+	if (lb_hmap_get(&l->opq, "", 0))
+		return 1;
+	if (lb_hmap_get(&l->wh, path, n))
+		return 1;
+	for (size_t i = n; i-- > 0;) {
+		if (path[i] != '/')
+			continue;
+		if (lb_hmap_get(&l->wh, path, i) || lb_hmap_get(&l->opq, path, i))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+ent_cmp(const void *a, const void *b)
+{
+	const struct fs_ent *x = *(const struct fs_ent *const *)a, *y = *(const struct fs_ent *const *)b;
+
+	return strcmp(x->path, y->path);
+}
+
+void
+lb_fsview_seal(struct lb_fsview *v)
+{
+	const char *k;
+	void *val;
+
+	for (size_t i = 0; i < v->n; i++) {
+		struct fs_layer *l = &v->layers[i];
+		size_t it = 0;
+
+		if (l->wh.len || l->opq.len) {
+			struct lb_hmap keep = LB_HMAP_INIT;
+			while (lb_hmap_next(&v->final, &it, &k, &val))
+				if (!hidden_by(l, k))
+					lb_hmap_put(&keep, k, strlen(k), val);
+			lb_hmap_release(&v->final);
+			v->final = keep;
+			it = 0;
+		}
+		while (lb_hmap_next(&l->ents, &it, &k, &val))
+			lb_hmap_put(&v->final, k, strlen(k), val);
+	}
+	v->sorted = lb_xcalloc(v->final.len ? v->final.len : 1, sizeof(*v->sorted));
+	v->nsorted = 0;
+	{
+		size_t it = 0;
+		while (lb_hmap_next(&v->final, &it, &k, &val))
+			v->sorted[v->nsorted++] = val;
+	}
+	qsort(v->sorted, v->nsorted, sizeof(*v->sorted), ent_cmp);
+}
+
+/* Resolves path inside the root, following symlinks in its parents and,
+ * with follow, at its end. Returns the entry or NULL. */
+static const struct fs_ent *
+resolve(const struct lb_fsview *v, const char *path, int follow)
+{
+	struct lb_buf cur = LB_BUF_INIT(4 * LB_MAX_PATH), rem = LB_BUF_INIT(16 * LB_MAX_PATH);
+	struct lb_buf tmp = LB_BUF_INIT(16 * LB_MAX_PATH);
+	const struct fs_ent *e = NULL, *res = NULL;
+	int hops = 0;
+
+	if (lb_buf_addstr(&rem, path) < 0 || lb_buf_addstr(&cur, "") < 0)
+		goto out;
+	while (rem.len) {
+		const char *s = (const char *)rem.p, *slash;
+		size_t clen, restoff;
+
+		while (*s == '/')
+			s++;
+		if (!*s)
+			break;
+		slash = strchr(s, '/');
+		clen = slash ? (size_t)(slash - s) : strlen(s);
+		restoff = (size_t)(s - (const char *)rem.p) + clen;
+		if (clen == 1 && s[0] == '.') {
+			/* nothing */
+		} else if (clen == 2 && s[0] == '.' && s[1] == '.') {
+			/* ".." at the root stays at the root (chroot semantics) */
+			char *p = strrchr((char *)cur.p, '/');
+			cur.len = p ? (size_t)(p - (char *)cur.p) : 0;
+			cur.p[cur.len] = 0;
+		} else {
+			size_t oldlen = cur.len;
+			if ((cur.len && lb_buf_add(&cur, "/", 1) < 0) || lb_buf_add(&cur, s, clen) < 0)
+				goto out;
+			e = lb_hmap_get(&v->final, (const char *)cur.p, cur.len);
+			if (e && e->f.type == LB_FT_SYMLINK && (rem.p[restoff] != 0 || follow)) {
+				if (++hops > LB_MAX_SYMLINK_HOPS)
+					goto out;
+				cur.len = oldlen;
+				cur.p[cur.len] = 0;
+				if (e->link[0] == '/') {
+					cur.len = 0;
+					cur.p[0] = 0;
+				}
+				lb_buf_reset(&tmp);
+				if (lb_buf_addstr(&tmp, e->link) < 0 || lb_buf_addstr(&tmp, "/") < 0 ||
+				    lb_buf_addstr(&tmp, (const char *)rem.p + restoff) < 0)
+					goto out;
+				lb_buf_reset(&rem);
+				if (lb_buf_add(&rem, tmp.p, tmp.len) < 0)
+					goto out;
+				continue;
+			}
+		}
+		/* drop the consumed component from rem */
+		memmove(rem.p, rem.p + restoff, rem.len - restoff + 1);
+		rem.len -= restoff;
+	}
+	e = lb_hmap_get(&v->final, cur.p ? (const char *)cur.p : "", cur.len);
+	if (e && e->f.type == LB_FT_HARDLINK && e->link) {
+		/* a hard link names an earlier member of the same layer */
+		const struct fs_ent *t = lb_hmap_get(&v->layers[e->f.layer].ents, e->link, strlen(e->link));
+		e = (t && t->f.type == LB_FT_REG) ? t : NULL;
+	}
+	res = e;
+out:
+	lb_buf_release(&cur);
+	lb_buf_release(&rem);
+	lb_buf_release(&tmp);
+	return res;
+}
+
+const struct lb_file *
+lb_fsview_get(const struct lb_fsview *v, const char *path)
+{
+	const struct fs_ent *e = resolve(v, path, 1);
+
+	return e && e->f.type == LB_FT_REG ? &e->f : NULL;
+}
+
+const struct lb_file *
+lb_fsview_lget(const struct lb_fsview *v, const char *path)
+{
+	const struct fs_ent *e = resolve(v, path, 0);
+
+	return e ? &e->f : NULL;
+}
+
+int
+lb_fsview_each(const struct lb_fsview *v, const char *prefix,
+    int (*fn)(void *arg, const struct lb_file *f), void *arg)
+{
+	size_t lo = 0, hi = v->nsorted, plen = strlen(prefix);
+	int r;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(v->sorted[mid]->path, prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < v->nsorted; i++) {
+		const struct fs_ent *e = v->sorted[i];
+		if (strncmp(e->path, prefix, plen) != 0)
+			break;
+		if (e->f.type == LB_FT_REG && (r = fn(arg, &e->f)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+int
+lb_fsview_history(const struct lb_fsview *v, const char *path,
+    int (*fn)(void *arg, int layer, const struct lb_file *f), void *arg)
+{
+	size_t n = strlen(path);
+	int present = 0, r;
+
+	for (size_t i = 0; i < v->n; i++) {
+		const struct fs_layer *l = &v->layers[i];
+		const struct fs_ent *e;
+
+		if (present && hidden_by(l, path)) {
+			present = 0;
+			if ((r = fn(arg, (int)i, NULL)) != 0)
+				return r;
+		}
+		e = lb_hmap_get(&l->ents, path, n);
+		if (!e)
+			continue;
+		if (e->f.type == LB_FT_HARDLINK && e->link) {
+			const struct fs_ent *t = lb_hmap_get(&l->ents, e->link, strlen(e->link));
+			e = (t && t->f.type == LB_FT_REG) ? t : e;
+		}
+		if (e->f.type == LB_FT_REG) {
+			present = 1;
+			if ((r = fn(arg, (int)i, &e->f)) != 0)
+				return r;
+		} else if (present) {
+			present = 0;
+			if ((r = fn(arg, (int)i, NULL)) != 0)
+				return r;
+		}
+	}
+	return 0;
+}

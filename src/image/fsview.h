@@ -1,0 +1,74 @@
+/* fsview.h - the merged, read-only view of the files that analyzers asked
+ * for, after applying every layer in order with the OCI whiteout rules.
+ * Only captured files are in it (see analyzer.h interests), plus every
+ * symlink, so that paths resolve inside the image root.
+ *
+ * The view owns all memory it hands out; pointers stay valid until
+ * lb_fsview_free. The view is immutable, so several threads may read it.
+ */
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+struct lb_fsview;
+
+enum lb_ftype { LB_FT_REG = 0, LB_FT_DIR, LB_FT_SYMLINK, LB_FT_HARDLINK, LB_FT_OTHER };
+
+struct lb_file {
+	const char *path;      /* normalised: no leading '/', no '.' or '..' parts */
+	const uint8_t *data;   /* contents, NUL-terminated (NUL not counted); NULL if not captured */
+	size_t size;           /* bytes in data */
+	uint64_t real_size;    /* size recorded in the layer */
+	int layer;             /* layer index that wrote this version */
+	unsigned mode;         /* permission bits and type bits as stored */
+	enum lb_ftype type;
+	const char *link;      /* symlink target as stored (type LB_FT_SYMLINK) */
+	int truncated;         /* 1 when the file was larger than its interest's cap */
+};
+
+/* Returns the final version of path, following symlinks (in the path's
+ * parents and at its end) inside the image root, at most 40 hops; absolute
+ * targets resolve against the image root. NULL if absent, hidden by a
+ * whiteout, not captured, or a loop. */
+const struct lb_file *lb_fsview_get(const struct lb_fsview *v, const char *path);
+
+/* Like lb_fsview_get but does not follow a symlink at the end of path. */
+const struct lb_file *lb_fsview_lget(const struct lb_fsview *v, const char *path);
+
+/* Calls fn on every captured regular file in the final view whose path
+ * starts with prefix ("" for all), in byte order of path. Stops and
+ * returns fn's value when it is non-zero; returns 0 otherwise. Paths are
+ * as stored: a prefix under a symlinked directory is not followed. */
+int lb_fsview_each(const struct lb_fsview *v, const char *prefix,
+    int (*fn)(void *arg, const struct lb_file *f), void *arg);
+
+/* Calls fn once per layer in which the visible version of path changed,
+ * in layer order: f is the new version, or NULL when the layer removed it
+ * (whiteout, opaque parent, or replacement by a non-regular file). Used to
+ * find the layer that added each package. Returns as lb_fsview_each. */
+int lb_fsview_history(const struct lb_fsview *v, const char *path,
+    int (*fn)(void *arg, int layer, const struct lb_file *f), void *arg);
+
+/* Number of layers the view was built from. */
+size_t lb_fsview_nlayers(const struct lb_fsview *v);
+
+void lb_fsview_free(struct lb_fsview *v);
+
+/* Building a view (layers.c does this from layer streams; tests do it by
+ * hand). Calls for one layer may come in any order; within a layer a later
+ * add of the same path replaces the earlier one (later tar entries win).
+ * Whiteouts and opaque markers of layer i hide only layers < i. */
+struct lb_fsview *lb_fsview_new(size_t nlayers);
+/* Copies data (size bytes; may be NULL for non-regular files) and link. */
+void lb_fsview_add(struct lb_fsview *v, int layer, const char *path, enum lb_ftype type,
+    unsigned mode, const void *data, size_t size, uint64_t real_size, const char *link,
+    int truncated);
+/* ".wh.NAME": hides path (and everything under it) in lower layers. */
+void lb_fsview_add_whiteout(struct lb_fsview *v, int layer, const char *path);
+/* ".wh..wh..opq" in dir: hides everything lower layers had under dir. */
+void lb_fsview_add_opaque(struct lb_fsview *v, int layer, const char *dir);
+/* Marks that layer i has a non-regular, non-symlink entry (a directory,
+ * device, or uncaptured file) at path, which replaces lower versions. */
+void lb_fsview_add_other(struct lb_fsview *v, int layer, const char *path, enum lb_ftype type);
+/* Computes the final view; call once after all adds, before any get. */
+void lb_fsview_seal(struct lb_fsview *v);

@@ -1,0 +1,312 @@
+#include "image/layers.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analyze/analyzer.h"
+#include "base/lb_alloc.h"
+#include "base/lb_err.h"
+#include "base/lb_limits.h"
+#include "io/tar.h"
+
+int
+lb_path_normalize(const char *in, char *out, size_t cap)
+{
+	size_t o = 0;
+	const char *s = in;
+
+	while (*s) {
+		const char *e;
+		size_t n;
+
+		while (*s == '/')
+			s++;
+		if (!*s)
+			break;
+		e = strchr(s, '/');
+		n = e ? (size_t)(e - s) : strlen(s);
+		if (n == 1 && s[0] == '.') {
+			/* skip */
+		} else if (n == 2 && s[0] == '.' && s[1] == '.') {
+			return -LB_E_FORMAT;
+		} else {
+			if (o + n + 2 > cap)
+				return -LB_E_LIMIT;
+			if (o)
+				out[o++] = '/';
+			memcpy(out + o, s, n);
+			o += n;
+		}
+		s += n;
+	}
+	if (cap)
+		out[o] = 0;
+	return (int)o;
+}
+
+/* Largest cap among the interests that match path, or 0. */
+static uint32_t
+interest(const char *path, size_t len)
+{
+	uint32_t best = 0, c;
+
+	for (size_t i = 0; lb_analyzers[i]; i++)
+		for (const struct lb_interest *in = lb_analyzers[i]->interests; in && in->path; in++)
+			if ((c = lb_interest_match(in, path, len)) > best)
+				best = c;
+	return best;
+}
+
+/* Records a whiteout member. Returns 1 when name was a whiteout. */
+static int
+whiteout(struct lb_ctx *cx, struct lb_fsview *v, int layer, const char *what, char *path, size_t len)
+{
+	char *slash = memrchr(path, '/', len);
+	char *base = slash ? slash + 1 : path;
+	const char *target;
+
+	if (strncmp(base, ".wh.", 4) != 0)
+		return 0;
+	if (slash)
+		*slash = 0;
+	else
+		path = (char *)"";
+	if (strcmp(base, ".wh..wh..opq") == 0) {
+		/* image-spec layer.md: ".wh..wh..opq" hides siblings from lower layers */
+		lb_fsview_add_opaque(v, layer, path);
+		return 1;
+	}
+	if (strncmp(base, ".wh..wh.", 8) == 0)
+		return 1;       /* other AUFS metadata (.wh..wh.plnk): not content */
+	target = base + 4;
+	if (!*target || strcmp(target, ".") == 0 || strcmp(target, "..") == 0) {
+		/* image-spec PR #1314: a bare ".wh." must not delete the parent */
+		lb_warn(cx, "layer %s: ignoring invalid whiteout '%s/%s'", what, path, base);
+		return 1;
+	}
+	{
+		char *full = path[0] ? lb_xasprintf("%s/%s", path, target) : lb_xstrdup(target);
+		lb_fsview_add_whiteout(v, layer, full);
+		free(full);
+	}
+	return 1;
+}
+
+int
+lb_layer_walk_tar(struct lb_ctx *cx, struct lb_istream *is, struct lb_fsview *v, int layer,
+    const char *what, struct lb_walk_stats *st)
+{
+	struct lb_tar *t = lb_tar_open(is);
+	struct lb_tar_entry e;
+	char path[LB_MAX_PATH], link[LB_MAX_PATH];
+	uint8_t *data = NULL;
+	uint64_t nsym = 0;
+	int r, n;
+
+	memset(st, 0, sizeof(*st));
+	while ((r = lb_tar_next(t, &e)) > 0) {
+		uint32_t cap;
+
+		if (++st->entries > LB_MAX_LAYER_ENTRIES) {
+			lb_err(cx, "layer %s: more than %u entries", what, LB_MAX_LAYER_ENTRIES);
+			r = -LB_E_LIMIT;
+			goto out;
+		}
+		n = lb_path_normalize(e.path, path, sizeof(path));
+		if (n < 0) {
+			lb_warn(cx, "layer %s: skipping member '%.200s': %s", what, e.path,
+			    n == -LB_E_FORMAT ? "path leaves the image root" : "path too long");
+			continue;
+		}
+		if (n == 0)
+			continue;   /* the root directory itself */
+		if (whiteout(cx, v, layer, what, path, (size_t)n)) {
+			st->whiteouts++;
+			continue;
+		}
+		switch (e.type) {
+		case LB_FT_SYMLINK:
+			if (++nsym > LB_MAX_SYMLINKS) {
+				if (nsym == LB_MAX_SYMLINKS + 1)
+					lb_warn(cx, "layer %s: more than %u symlinks; later ones are not followed",
+					    what, LB_MAX_SYMLINKS);
+				break;
+			}
+			lb_fsview_add(v, layer, path, LB_FT_SYMLINK, e.mode, NULL, 0, 0, e.link, 0);
+			break;
+		case LB_FT_HARDLINK:
+			if (!interest(path, (size_t)n))
+				break;
+			if (lb_path_normalize(e.link, link, sizeof(link)) <= 0) {
+				lb_warn(cx, "layer %s: hard link '%s' points outside the image root", what, path);
+				break;
+			}
+			lb_fsview_add(v, layer, path, LB_FT_HARDLINK, e.mode, NULL, 0, 0, link, 0);
+			break;
+		case LB_FT_REG:
+			cap = interest(path, (size_t)n);
+			if (!cap)
+				break;
+			{
+				size_t want = e.size < cap ? (size_t)e.size : cap, got = 0;
+				ssize_t k;
+
+				data = lb_xmalloc(want + 1);
+				while (got < want && (k = lb_tar_read(t, data + got, want - got)) > 0)
+					got += (size_t)k;
+				if (got < want) {
+					lb_err(cx, "layer %s: cannot read '%s': %s", what, path, lb_tar_error(t));
+					r = -LB_E_FORMAT;
+					goto out;
+				}
+				lb_fsview_add(v, layer, path, LB_FT_REG, e.mode, data, got, e.size, NULL,
+				    e.size > cap);
+				free(data);
+				data = NULL;
+				st->captured++;
+				st->captured_bytes += got;
+			}
+			break;
+		default:
+			if (interest(path, (size_t)n))
+				lb_fsview_add_other(v, layer, path, e.type);
+			break;
+		}
+	}
+	if (r < 0) {
+		lb_err(cx, "layer %s: %s", what, lb_tar_error(t));
+		goto out;
+	}
+	if ((r = lb_tar_finish(t)) < 0)
+		lb_err(cx, "layer %s: %s", what, lb_tar_error(t));
+out:
+	free(data);
+	lb_tar_free(t);
+	return r;
+}
+
+/* --- directory trees ------------------------------------------------- */
+
+struct dirwalk {
+	struct lb_ctx *cx;
+	struct lb_fsview *v;
+	int layer;
+	struct lb_walk_stats *st;
+	dev_t dev;
+	char path[LB_MAX_PATH];
+};
+
+static void
+dir_file(struct dirwalk *w, int dfd, const char *name, size_t plen, const struct stat *sb)
+{
+	uint32_t cap = interest(w->path, plen);
+	uint8_t *data;
+	size_t want, got = 0;
+	ssize_t k;
+	int fd;
+
+	if (!cap)
+		return;
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		lb_warn(w->cx, "cannot open '%s': %s", w->path, strerror(errno));
+		return;
+	}
+	want = (uint64_t)sb->st_size < cap ? (size_t)sb->st_size : cap;
+	data = lb_xmalloc(want + 1);
+	while (got < want && (k = read(fd, data + got, want - got)) > 0)
+		got += (size_t)k;
+	close(fd);
+	lb_fsview_add(w->v, w->layer, w->path, LB_FT_REG, sb->st_mode, data, got,
+	    (uint64_t)sb->st_size, NULL, (uint64_t)sb->st_size > cap);
+	free(data);
+	w->st->captured++;
+	w->st->captured_bytes += got;
+}
+
+static int
+dir_walk(struct dirwalk *w, int dfd, size_t plen, int depth)
+{
+	DIR *d;
+	struct dirent *de;
+
+	if (depth > 256) {
+		lb_warn(w->cx, "'%s': directories nested too deeply; not descending", w->path);
+		close(dfd);
+		return 0;
+	}
+	d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		struct stat sb;
+		size_t nlen = strlen(de->d_name), np;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (plen + nlen + 2 > sizeof(w->path)) {
+			lb_warn(w->cx, "'%s/%s': path too long; skipped", w->path, de->d_name);
+			continue;
+		}
+		np = plen ? plen + 1 + nlen : nlen;
+		if (plen)
+			w->path[plen] = '/';
+		memcpy(w->path + (plen ? plen + 1 : 0), de->d_name, nlen + 1);
+		w->st->entries++;
+		if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+			goto next;
+		if (S_ISLNK(sb.st_mode)) {
+			char target[LB_MAX_PATH];
+			ssize_t k = readlinkat(dirfd(d), de->d_name, target, sizeof(target) - 1);
+			if (k >= 0) {
+				target[k] = 0;
+				lb_fsview_add(w->v, w->layer, w->path, LB_FT_SYMLINK, sb.st_mode, NULL, 0, 0,
+				    target, 0);
+			}
+		} else if (S_ISREG(sb.st_mode)) {
+			dir_file(w, dirfd(d), de->d_name, np, &sb);
+		} else if (S_ISDIR(sb.st_mode)) {
+			int sub;
+			if (sb.st_dev != w->dev && depth == 0 &&
+			    (strcmp(de->d_name, "proc") == 0 || strcmp(de->d_name, "sys") == 0 ||
+			    strcmp(de->d_name, "dev") == 0))
+				goto next;
+			sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0)
+				dir_walk(w, sub, np, depth + 1);
+		}
+next:
+		w->path[plen] = 0;
+	}
+	closedir(d);
+	return 0;
+}
+
+int
+lb_layer_walk_dir(struct lb_ctx *cx, const char *root, struct lb_fsview *v, int layer,
+    struct lb_walk_stats *st)
+{
+	struct dirwalk w = { .cx = cx, .v = v, .layer = layer, .st = st };
+	struct stat sb;
+	int fd;
+
+	memset(st, 0, sizeof(*st));
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &sb) != 0) {
+		int r = -errno;
+		lb_err(cx, "cannot open directory '%s': %s", root, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return r;
+	}
+	w.dev = sb.st_dev;
+	w.path[0] = 0;
+	return dir_walk(&w, fd, 0, 0);
+}

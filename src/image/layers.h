@@ -1,0 +1,43 @@
+/* layers.h - the layer walker: one streaming pass over a layer's tar (or a
+ * directory tree), keeping only what analyzers asked for, into one layer of
+ * an fsview. Nothing is ever extracted to disk.
+ *
+ * Paths are normalised once, here: leading "/" and "./" are stripped, "."
+ * parts dropped, and a ".." part that would leave the root makes the
+ * member skipped with a warning. Whiteouts (".wh.NAME", ".wh..wh..opq")
+ * are recorded for the fsview to apply to lower layers only.
+ *
+ * Calls for different layers of one fsview may run in parallel threads.
+ */
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/lb_ctx.h"
+#include "image/fsview.h"
+#include "io/istream.h"
+
+struct lb_walk_stats {
+	uint64_t entries;        /* tar members seen */
+	uint64_t captured;       /* files whose bytes were kept */
+	uint64_t captured_bytes;
+	uint64_t whiteouts;
+};
+
+/* Normalises a member name into out (cap bytes). Returns its length (0 for
+ * the root itself), or -LB_E_FORMAT when it escapes the root, or
+ * -LB_E_LIMIT when it is too long. */
+int lb_path_normalize(const char *in, char *out, size_t cap);
+
+/* Walks the uncompressed tar stream is (consumed and closed) into layer
+ * `layer` of v. what names the layer in messages (e.g. its diff ID).
+ * Problems with single members are warnings; returns < 0 when the stream
+ * itself is bad (corrupt, truncated, digest mismatch, over a limit), with
+ * an error already logged naming what. */
+int lb_layer_walk_tar(struct lb_ctx *cx, struct lb_istream *is, struct lb_fsview *v, int layer,
+    const char *what, struct lb_walk_stats *st);
+
+/* Walks a directory tree rooted at root as one layer, without following
+ * symlinks and without leaving root's file system for /proc, /sys or /dev. */
+int lb_layer_walk_dir(struct lb_ctx *cx, const char *root, struct lb_fsview *v, int layer,
+    struct lb_walk_stats *st);

@@ -1,0 +1,305 @@
+#include "image/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/lb_alloc.h"
+#include "base/lb_err.h"
+#include "base/lb_hmap.h"
+#include "base/lb_limits.h"
+#include "image/layers.h"
+#include "io/tar.h"
+
+struct member {
+	char *path;
+	char *link;          /* symlink (resolved relative to the member) or hard link target */
+	int hard;
+	uint64_t off, size;
+};
+
+struct lb_store {
+	int dirfd;           /* directory store, or -1 */
+	int fd;              /* archive file, or -1 */
+	struct lb_hmap idx;  /* path -> struct member * */
+	struct member **members;
+	size_t n, cap;
+};
+
+static void
+add_member(struct lb_store *s, const char *path, const char *link, int hard, uint64_t off, uint64_t size)
+{
+	struct member *m = lb_xcalloc(1, sizeof(*m)), *old;
+
+	m->path = lb_xstrdup(path);
+	m->link = link ? lb_xstrdup(link) : NULL;
+	m->hard = hard;
+	m->off = off;
+	m->size = size;
+	lb_xgrow(&s->members, &s->cap, s->n + 1, sizeof(*s->members));
+	s->members[s->n++] = m;
+	/* later duplicates win, as when a runtime extracts the archive */
+	old = lb_hmap_put(&s->idx, m->path, strlen(m->path), m);
+	(void)old;  /* still owned through s->members */
+}
+
+static int
+index_archive(struct lb_ctx *cx, struct lb_store *s, const char *name)
+{
+	struct stat st;
+	struct lb_tar *t;
+	struct lb_tar_entry e;
+	char path[LB_MAX_PATH], link[LB_MAX_PATH];
+	int r, n;
+
+	if (fstat(s->fd, &st) != 0)
+		return -errno;
+	t = lb_tar_open(lb_is_fd_range(s->fd, 0, (uint64_t)st.st_size));
+	while ((r = lb_tar_next(t, &e)) > 0) {
+		if (s->n >= LB_MAX_OUTER_ENTRIES) {
+			lb_err(cx, "'%s': more than %u members", name, LB_MAX_OUTER_ENTRIES);
+			r = -LB_E_LIMIT;
+			break;
+		}
+		if ((n = lb_path_normalize(e.path, path, sizeof(path))) <= 0) {
+			if (n < 0)
+				lb_warn(cx, "'%s': ignoring member '%.200s' whose path leaves the archive",
+				    name, e.path);
+			continue;
+		}
+		if (e.type == LB_FT_REG) {
+			add_member(s, path, NULL, 0, e.data_offset, e.size);
+		} else if (e.type == LB_FT_HARDLINK) {
+			if (lb_path_normalize(e.link, link, sizeof(link)) > 0)
+				add_member(s, path, link, 1, 0, 0);
+		} else if (e.type == LB_FT_SYMLINK) {
+			/* docker save links identical layers: "<id>/layer.tar -> ../<id2>/layer.tar" */
+			char *dir = lb_xstrdup(path), *slash = strrchr(dir, '/');
+			char *joined;
+			if (slash)
+				*slash = 0;
+			joined = e.link[0] == '/' ? lb_xstrdup(e.link) :
+			    lb_xasprintf("%s/%s", slash ? dir : "", e.link);
+			if (lb_path_normalize(joined, link, sizeof(link)) > 0)
+				add_member(s, path, link, 0, 0, 0);
+			free(joined);
+			free(dir);
+		}
+	}
+	if (r < 0 && r != -LB_E_LIMIT)
+		lb_err(cx, "'%s' is not a readable tar archive: %s", name, lb_tar_error(t));
+	lb_tar_free(t);
+	return r;
+}
+
+/* Inflates a compressed archive into the scratch folder. */
+static int
+spill(struct lb_ctx *cx, int fd, const char *name, int *outfd)
+{
+	struct stat st;
+	struct lb_istream *is;
+	const char *kind;
+	char *tmp = NULL, buf[1 << 16];
+	ssize_t n;
+	int r = 0, out = -1, err;
+
+	*outfd = -1;
+	if (fstat(fd, &st) != 0)
+		return -errno;
+	is = lb_is_decompress(lb_is_fd_range(fd, 0, (uint64_t)st.st_size), &kind, &err);
+	if (!is)
+		return err;
+	if (strcmp(kind, "none") == 0) {
+		lb_is_close(is);
+		*outfd = dup(fd);
+		return *outfd < 0 ? -errno : 0;
+	}
+	if (!cx->scratch) {
+		lb_is_close(is);
+		lb_err(cx, "'%s' is %s-compressed and no scratch folder is available", name, kind);
+		return -LB_E_UNSUPPORTED;
+	}
+	is = lb_is_limit(is, LB_MAX_LAYER_BYTES);
+	tmp = lb_xasprintf("%s/input.XXXXXX", cx->scratch);
+	out = mkstemp(tmp);
+	if (out < 0) {
+		r = -errno;
+		goto out;
+	}
+	unlink(tmp);   /* nothing left behind, even on a crash */
+	lb_info(cx, "inflating %s-compressed '%s' into the scratch folder", kind, name);
+	while ((n = lb_is_read(is, buf, sizeof(buf))) > 0) {
+		if (write(out, buf, (size_t)n) != n) {
+			r = -errno;
+			goto out;
+		}
+	}
+	if (n < 0) {
+		r = (int)n;
+		lb_err(cx, "cannot inflate '%s': %s", name, lb_strerror(r));
+		goto out;
+	}
+	*outfd = out;
+	out = -1;
+out:
+	if (out >= 0)
+		close(out);
+	lb_is_close(is);
+	free(tmp);
+	return r;
+}
+
+int
+lb_store_open(struct lb_ctx *cx, const char *path, struct lb_store **out)
+{
+	struct lb_store *s = lb_xcalloc(1, sizeof(*s));
+	struct stat st;
+	int fd = -1, r;
+
+	*out = NULL;
+	s->dirfd = s->fd = -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		r = -errno;
+		lb_err(cx, "cannot open '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		s->dirfd = fd;
+		fd = -1;
+	} else if (S_ISREG(st.st_mode)) {
+		if ((r = spill(cx, fd, path, &s->fd)) < 0)
+			goto out;
+		if ((r = index_archive(cx, s, path)) < 0)
+			goto out;
+	} else {
+		lb_err(cx, "'%s' is neither a file nor a directory", path);
+		r = -LB_E_FORMAT;
+		goto out;
+	}
+	*out = s;
+	s = NULL;
+	r = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	lb_store_free(s);
+	return r;
+}
+
+void
+lb_store_free(struct lb_store *s)
+{
+	if (!s)
+		return;
+	if (s->dirfd >= 0)
+		close(s->dirfd);
+	if (s->fd >= 0)
+		close(s->fd);
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->members[i]->path);
+		free(s->members[i]->link);
+		free(s->members[i]);
+	}
+	free(s->members);
+	lb_hmap_release(&s->idx);
+	free(s);
+}
+
+int
+lb_store_is_dir(const struct lb_store *s)
+{
+	return s->dirfd >= 0;
+}
+
+size_t
+lb_store_count(const struct lb_store *s)
+{
+	return s->n;
+}
+
+static const struct member *
+lookup(const struct lb_store *s, const char *rel)
+{
+	const struct member *m = NULL;
+	char path[LB_MAX_PATH];
+
+	if (lb_path_normalize(rel, path, sizeof(path)) <= 0)
+		return NULL;
+	m = lb_hmap_get(&s->idx, path, strlen(path));
+	for (int hops = 0; m && m->link; hops++) {
+		if (hops >= LB_MAX_SYMLINK_HOPS)
+			return NULL;
+		m = lb_hmap_get(&s->idx, m->link, strlen(m->link));
+	}
+	return m;
+}
+
+int
+lb_store_has(const struct lb_store *s, const char *rel)
+{
+	struct stat st;
+
+	if (s->dirfd >= 0)
+		return fstatat(s->dirfd, rel, &st, 0) == 0 && S_ISREG(st.st_mode);
+	return lookup(s, rel) != NULL;
+}
+
+int
+lb_store_open_file(struct lb_store *s, const char *rel, struct lb_istream **is, uint64_t *size)
+{
+	const struct member *m;
+	struct stat st;
+	int fd;
+
+	*is = NULL;
+	if (s->dirfd >= 0) {
+		char path[LB_MAX_PATH];
+		/* member names come from the image: never leave the directory */
+		if (lb_path_normalize(rel, path, sizeof(path)) <= 0)
+			return -LB_E_NOTFOUND;
+		fd = openat(s->dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0)
+			return errno == ENOENT ? -LB_E_NOTFOUND : -errno;
+		if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			return -LB_E_NOTFOUND;
+		}
+		*size = (uint64_t)st.st_size;
+		*is = lb_is_fd_owned(fd, *size);
+		return 0;
+	}
+	if (!(m = lookup(s, rel)))
+		return -LB_E_NOTFOUND;
+	*size = m->size;
+	*is = lb_is_fd_range(s->fd, m->off, m->size);
+	return 0;
+}
+
+int
+lb_store_read(struct lb_store *s, const char *rel, struct lb_buf *b)
+{
+	struct lb_istream *is;
+	uint64_t size;
+	char buf[65536];
+	ssize_t n;
+	int r;
+
+	if ((r = lb_store_open_file(s, rel, &is, &size)) < 0)
+		return r;
+	if (size > b->max) {
+		lb_is_close(is);
+		return -LB_E_LIMIT;
+	}
+	while ((n = lb_is_read(is, buf, sizeof(buf))) > 0)
+		if ((r = lb_buf_add(b, buf, (size_t)n)) < 0)
+			break;
+	if (n < 0)
+		r = (int)n;
+	lb_is_close(is);
+	return r < 0 ? r : 0;
+}

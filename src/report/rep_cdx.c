@@ -1,0 +1,475 @@
+/* rep_cdx.c - CycloneDX 1.6 JSON SBOM (--format cyclonedx).
+ *
+ * Layout (validated against the official bom-1.6.schema.json by
+ * tests/e2e/t0900-report-schemas.sh):
+ *   metadata.component   the image (type "container"); with several
+ *                        results (--platform all) a "container" standing
+ *                        for the input, and each image becomes a component
+ *   components           per image: its OS ("operating-system") and its
+ *                        packages ("library")
+ *   dependencies         input -> images, image -> OS and packages; a
+ *                        package's own dependencies are unknown, so it has
+ *                        no entry (CycloneDX: "not represented ... may have
+ *                        unknown dependencies")
+ * Facts CycloneDX has no field for go to "lifebelt:*" properties.
+ * Licenses are written as named licenses: distro license fields are rarely
+ * valid SPDX expressions ("GPL-2+", "MIT BSD"), and a named license is
+ * always valid under the schema.
+ */
+#include "report/writer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/rand.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/lb_alloc.h"
+#include "base/lb_err.h"
+#include "base/lb_json_w.h"
+#include "base/lb_banned.h"
+
+#ifndef LB_VERSION
+#define LB_VERSION "0.0.0"
+#endif
+
+/* One package's bom-ref, before and after making it unique in the BOM. */
+struct pkg_ref {
+	const char *base;      /* the purl, or NULL */
+	size_t result, index;
+	char *ref;             /* owned */
+};
+
+struct cdx {
+	struct lb_jw w;
+	const struct lb_report *rep;
+	struct pkg_ref *refs;  /* all packages of all results, in report order */
+	size_t nrefs;
+	size_t *first;         /* first[r]: index in refs of result r's first package */
+};
+
+static int
+random_bytes(unsigned char *p, size_t n)
+{
+	ssize_t got;
+	size_t off = 0;
+	int fd;
+
+	if (RAND_bytes(p, (int)n) == 1)
+		return 0;
+	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	while (off < n) {
+		got = read(fd, p + off, n - off);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			close(fd);
+			return -LB_E_INTERNAL;
+		}
+		off += (size_t)got;
+	}
+	close(fd);
+	return 0;
+}
+
+/* RFC 4122 section 4.4: a version 4 (random) UUID as "urn:uuid:...", in
+ * the lowercase the bom-1.6 schema's serialNumber pattern requires. */
+static int
+make_serial(char out[46])
+{
+	unsigned char u[16];
+	int r;
+
+	if ((r = random_bytes(u, sizeof(u))) < 0)
+		return r;
+	u[6] = (unsigned char)((u[6] & 0x0f) | 0x40);
+	u[8] = (unsigned char)((u[8] & 0x3f) | 0x80);
+	snprintf(out, 46,
+	    "urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	    u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
+	    u[13], u[14], u[15]);
+	return 0;
+}
+
+static void
+now_rfc3339(char out[32])
+{
+	struct tm tm;
+	time_t t = time(NULL);
+
+	if (!gmtime_r(&t, &tm) || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 32, "1970-01-01T00:00:00Z");
+}
+
+static int
+ref_cmp(const void *x, const void *y)
+{
+	const struct pkg_ref *a = x, *b = y;
+	int c = strcmp(a->base, b->base);
+
+	if (c)
+		return c;
+	if (a->result != b->result)
+		return a->result < b->result ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* Gives every package a bom-ref unique in the BOM: its purl, with
+ * "#lifebelt-dup-N" added to the second and later packages of the same
+ * purl (our purls have no subpath, so no purl ends that way), or
+ * "lifebelt:pkg:R:I" when it has no purl. */
+static void
+assign_refs(struct cdx *c)
+{
+	const struct lb_report *rep = c->rep;
+	struct pkg_ref *sorted;
+	size_t n = 0, k = 0;
+
+	c->first = lb_xcalloc(rep->nresults + 1, sizeof(*c->first));
+	for (size_t r = 0; r < rep->nresults; r++)
+		n += rep->results[r] ? rep->results[r]->npkgs : 0;
+	c->refs = lb_xcalloc(n, sizeof(*c->refs));
+	c->nrefs = n;
+	for (size_t r = 0; r < rep->nresults; r++) {
+		const struct lb_inventory *inv = rep->results[r];
+
+		c->first[r] = k;
+		for (size_t i = 0; inv && i < inv->npkgs; i++, k++) {
+			c->refs[k].result = r;
+			c->refs[k].index = i;
+			c->refs[k].base = inv->pkgs[i].purl;
+			if (!inv->pkgs[i].purl || !inv->pkgs[i].purl[0]) {
+				c->refs[k].base = NULL;
+				c->refs[k].ref = lb_xasprintf("lifebelt:pkg:%zu:%zu", r, i);
+			}
+		}
+	}
+	c->first[rep->nresults] = k;
+
+	/* sort a copy of those with a purl, then number the duplicates */
+	sorted = lb_xcalloc(n, sizeof(*sorted));
+	k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (c->refs[i].base)
+			sorted[k++] = c->refs[i];
+	qsort(sorted, k, sizeof(*sorted), ref_cmp);
+	for (size_t i = 0, dup = 0; i < k; i++) {
+		struct pkg_ref *dst;
+
+		dup = (i > 0 && strcmp(sorted[i - 1].base, sorted[i].base) == 0) ? dup + 1 : 0;
+		dst = &c->refs[c->first[sorted[i].result] + sorted[i].index];
+		if (dup == 0)
+			dst->ref = lb_xstrdup(sorted[i].base);
+		else
+			dst->ref = lb_xasprintf("%s#lifebelt-dup-%zu", sorted[i].base, dup + 1);
+	}
+	free(sorted);
+}
+
+static void
+release_refs(struct cdx *c)
+{
+	for (size_t i = 0; i < c->nrefs; i++)
+		free(c->refs[i].ref);
+	free(c->refs);
+	free(c->first);
+}
+
+static void
+prop(struct lb_jw *w, const char *name, const char *value)
+{
+	if (!value)
+		return;
+	lb_jw_obj_begin(w);
+	lb_jw_kstr(w, "name", name);
+	lb_jw_kstr(w, "value", value);
+	lb_jw_obj_end(w);
+}
+
+static void
+prop_uint(struct lb_jw *w, const char *name, unsigned long long v)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%llu", v);
+	prop(w, name, num);
+}
+
+static char *
+image_ref(size_t r)
+{
+	return lb_xasprintf("lifebelt:image:%zu", r);
+}
+
+static char *
+os_ref(size_t r)
+{
+	return lb_xasprintf("lifebelt:os:%zu", r);
+}
+
+static bool
+has_os(const struct lb_inventory *inv)
+{
+	return inv->os.family && inv->os.family[0];
+}
+
+static const char *
+image_name(const struct lb_inventory *inv)
+{
+	if (inv->ref && inv->ref[0])
+		return inv->ref;
+	if (inv->source && inv->source[0])
+		return inv->source;
+	return "image";
+}
+
+/* The image as a "container" component. */
+static void
+write_image(struct cdx *c, size_t r)
+{
+	const struct lb_inventory *inv = c->rep->results[r];
+	struct lb_jw *w = &c->w;
+	const char *version = inv->manifest_digest ? inv->manifest_digest : inv->image_id;
+	char *ref = image_ref(r);
+
+	lb_jw_obj_begin(w);
+	lb_jw_kstr(w, "type", "container");
+	lb_jw_kstr(w, "bom-ref", ref);
+	lb_jw_kstr(w, "name", image_name(inv));
+	if (version)
+		lb_jw_kstr(w, "version", version);
+	lb_jw_key(w, "properties");
+	lb_jw_arr_begin(w);
+	prop(w, "lifebelt:image:sourceKind", inv->source_kind);
+	prop(w, "lifebelt:image:input", inv->source);
+	prop(w, "lifebelt:image:ref", inv->ref);
+	prop(w, "lifebelt:image:id", inv->image_id);
+	prop(w, "lifebelt:image:manifestDigest", inv->manifest_digest);
+	prop(w, "lifebelt:image:platform", inv->platform);
+	prop(w, "lifebelt:image:partial", inv->partial ? "true" : "false");
+	for (size_t i = 0; i < inv->nlayers; i++)
+		prop(w, "lifebelt:image:diffID", inv->layers[i].diff_id);
+	for (size_t i = 0; i < inv->nwarnings; i++)
+		prop(w, "lifebelt:image:warning", inv->warnings[i]);
+	lb_jw_arr_end(w);
+	lb_jw_obj_end(w);
+	free(ref);
+}
+
+static void
+write_os(struct cdx *c, size_t r)
+{
+	const struct lb_os *os = &c->rep->results[r]->os;
+	struct lb_jw *w = &c->w;
+	char *ref = os_ref(r);
+
+	lb_jw_obj_begin(w);
+	lb_jw_kstr(w, "type", "operating-system");
+	lb_jw_kstr(w, "bom-ref", ref);
+	lb_jw_kstr(w, "name", os->family);
+	if (os->version || os->version_id)
+		lb_jw_kstr(w, "version", os->version ? os->version : os->version_id);
+	if (os->name)
+		lb_jw_kstr(w, "description", os->name);
+	lb_jw_key(w, "properties");
+	lb_jw_arr_begin(w);
+	prop(w, "lifebelt:os:versionId", os->version_id);
+	prop(w, "lifebelt:os:codename", os->codename);
+	prop(w, "lifebelt:os:evidence", os->evidence);
+	lb_jw_arr_end(w);
+	lb_jw_obj_end(w);
+	free(ref);
+}
+
+static void
+write_pkg(struct cdx *c, size_t r, size_t i)
+{
+	const struct lb_inventory *inv = c->rep->results[r];
+	const struct lb_pkg *p = &inv->pkgs[i];
+	struct lb_jw *w = &c->w;
+
+	lb_jw_obj_begin(w);
+	lb_jw_kstr(w, "type", "library");
+	lb_jw_kstr(w, "bom-ref", c->refs[c->first[r] + i].ref);
+	lb_jw_kstr(w, "name", p->name ? p->name : "");
+	if (p->version)
+		lb_jw_kstr(w, "version", p->version);
+	if (p->license && p->license[0]) {
+		lb_jw_key(w, "licenses");
+		lb_jw_arr_begin(w);
+		lb_jw_obj_begin(w);
+		lb_jw_key(w, "license");
+		lb_jw_obj_begin(w);
+		lb_jw_kstr(w, "name", p->license);
+		lb_jw_obj_end(w);
+		lb_jw_obj_end(w);
+		lb_jw_arr_end(w);
+	}
+	if (p->purl && p->purl[0])
+		lb_jw_kstr(w, "purl", p->purl);
+	lb_jw_key(w, "properties");
+	lb_jw_arr_begin(w);
+	prop(w, "lifebelt:pkg:type", p->type);
+	prop(w, "lifebelt:pkg:arch", p->arch);
+	prop(w, "lifebelt:pkg:srcName", p->src_name);
+	prop(w, "lifebelt:pkg:srcVersion", p->src_version);
+	prop(w, "lifebelt:pkg:maintainer", p->maintainer);
+	prop(w, "lifebelt:pkg:dbPath", p->db_path);
+	prop_uint(w, "lifebelt:pkg:fileCount", p->nfiles);
+	if (p->layer >= 0 && (size_t)p->layer < inv->nlayers) {
+		const struct lb_layer_info *l = &inv->layers[p->layer];
+
+		prop_uint(w, "lifebelt:layer:index", (unsigned long long)p->layer);
+		prop(w, "lifebelt:layer:diffID", l->diff_id);
+		prop(w, "lifebelt:layer:digest", l->digest);
+	}
+	lb_jw_arr_end(w);
+	if (c->rep->with_files && p->nfiles) {
+		/* the files a package installed are where it occurs in the image */
+		lb_jw_key(w, "evidence");
+		lb_jw_obj_begin(w);
+		lb_jw_key(w, "occurrences");
+		lb_jw_arr_begin(w);
+		for (size_t f = 0; f < p->nfiles; f++) {
+			lb_jw_obj_begin(w);
+			lb_jw_kstr(w, "location", p->files[f]);
+			lb_jw_obj_end(w);
+		}
+		lb_jw_arr_end(w);
+		lb_jw_obj_end(w);
+	}
+	lb_jw_obj_end(w);
+}
+
+static void
+write_dependencies(struct cdx *c)
+{
+	const struct lb_report *rep = c->rep;
+	struct lb_jw *w = &c->w;
+	char *ref;
+
+	lb_jw_key(w, "dependencies");
+	lb_jw_arr_begin(w);
+	if (rep->nresults > 1) {
+		lb_jw_obj_begin(w);
+		lb_jw_kstr(w, "ref", "lifebelt:input");
+		lb_jw_key(w, "dependsOn");
+		lb_jw_arr_begin(w);
+		for (size_t r = 0; r < rep->nresults; r++) {
+			ref = image_ref(r);
+			lb_jw_str(w, ref);
+			free(ref);
+		}
+		lb_jw_arr_end(w);
+		lb_jw_obj_end(w);
+	}
+	for (size_t r = 0; r < rep->nresults; r++) {
+		const struct lb_inventory *inv = rep->results[r];
+
+		lb_jw_obj_begin(w);
+		ref = image_ref(r);
+		lb_jw_kstr(w, "ref", ref);
+		free(ref);
+		lb_jw_key(w, "dependsOn");
+		lb_jw_arr_begin(w);
+		if (has_os(inv)) {
+			ref = os_ref(r);
+			lb_jw_str(w, ref);
+			free(ref);
+		}
+		for (size_t i = 0; i < inv->npkgs; i++)
+			lb_jw_str(w, c->refs[c->first[r] + i].ref);
+		lb_jw_arr_end(w);
+		lb_jw_obj_end(w);
+	}
+	lb_jw_arr_end(w);
+}
+
+static int
+cdx_write(struct lb_ctx *cx, const struct lb_report *rep_in, FILE *out)
+{
+	struct lb_inventory **kept = NULL;
+	struct lb_report rep = *rep_in;
+	struct cdx c;
+	char serial[46], now[32];
+	int r;
+
+	if ((r = make_serial(serial)) < 0) {
+		lb_err(cx, "cannot make a CycloneDX serial number: %s", lb_strerror(r));
+		return r;
+	}
+	/* drop NULL results once so that the indexes below are dense */
+	kept = lb_xcalloc(rep.nresults + 1, sizeof(*kept));
+	rep.nresults = 0;
+	for (size_t i = 0; i < rep_in->nresults; i++)
+		if (rep_in->results[i])
+			kept[rep.nresults++] = rep_in->results[i];
+	rep.results = kept;
+
+	memset(&c, 0, sizeof(c));
+	c.rep = &rep;
+	assign_refs(&c);
+	lb_jw_init(&c.w, out, true);
+	lb_jw_obj_begin(&c.w);
+	lb_jw_kstr(&c.w, "$schema", "http://cyclonedx.org/schema/bom-1.6.schema.json");
+	lb_jw_kstr(&c.w, "bomFormat", "CycloneDX");
+	lb_jw_kstr(&c.w, "specVersion", "1.6");
+	lb_jw_kstr(&c.w, "serialNumber", serial);
+	lb_jw_kint(&c.w, "version", 1);
+
+	lb_jw_key(&c.w, "metadata");
+	lb_jw_obj_begin(&c.w);
+	if (!rep.created)
+		now_rfc3339(now);
+	lb_jw_kstr(&c.w, "timestamp", rep.created ? rep.created : now);
+	lb_jw_key(&c.w, "tools");
+	lb_jw_obj_begin(&c.w);
+	lb_jw_key(&c.w, "components");
+	lb_jw_arr_begin(&c.w);
+	lb_jw_obj_begin(&c.w);
+	lb_jw_kstr(&c.w, "type", "application");
+	lb_jw_kstr(&c.w, "name", "lifebelt");
+	lb_jw_kstr(&c.w, "version", rep.tool_version ? rep.tool_version : LB_VERSION);
+	lb_jw_obj_end(&c.w);
+	lb_jw_arr_end(&c.w);
+	lb_jw_obj_end(&c.w);
+	if (rep.nresults == 1) {
+		lb_jw_key(&c.w, "component");
+		write_image(&c, 0);
+	} else if (rep.nresults > 1) {
+		lb_jw_key(&c.w, "component");
+		lb_jw_obj_begin(&c.w);
+		lb_jw_kstr(&c.w, "type", "container");
+		lb_jw_kstr(&c.w, "bom-ref", "lifebelt:input");
+		lb_jw_kstr(&c.w, "name", image_name(rep.results[0]));
+		lb_jw_obj_end(&c.w);
+	}
+	lb_jw_obj_end(&c.w);
+
+	lb_jw_key(&c.w, "components");
+	lb_jw_arr_begin(&c.w);
+	for (size_t i = 0; i < rep.nresults; i++) {
+		if (rep.nresults > 1)
+			write_image(&c, i);
+		if (has_os(rep.results[i]))
+			write_os(&c, i);
+		for (size_t k = 0; k < rep.results[i]->npkgs; k++)
+			write_pkg(&c, i, k);
+	}
+	lb_jw_arr_end(&c.w);
+	if (rep.nresults > 0)
+		write_dependencies(&c);
+	lb_jw_obj_end(&c.w);
+	r = lb_jw_finish(&c.w);
+	release_refs(&c);
+	free(kept);
+	return r;
+}
+
+const struct lb_writer_ops lb_writer_cyclonedx = {
+	.name = "cyclonedx",
+	.write = cdx_write,
+};

@@ -1,0 +1,152 @@
+/* rep_json.c - lifebelt's own JSON report (--format json).
+ * The shape is documented in docs/json-schema.md and checked by
+ * docs/lifebelt-report-1.0.schema.json; change the three together and bump
+ * LB_JSON_SCHEMA_VERSION (minor for additions, major for breaking changes).
+ */
+#include "report/writer.h"
+
+#include <stdint.h>
+
+#include "base/lb_json_w.h"
+#include "base/lb_banned.h"
+
+#define LB_JSON_SCHEMA_VERSION "1.0"
+
+#ifndef LB_VERSION
+#define LB_VERSION "0.0.0"
+#endif
+
+static void
+write_source(struct lb_jw *w, const struct lb_inventory *inv)
+{
+	lb_jw_key(w, "source");
+	lb_jw_obj_begin(w);
+	lb_jw_kstr(w, "kind", inv->source_kind);
+	lb_jw_kstr(w, "input", inv->source);
+	lb_jw_kstr(w, "ref", inv->ref);
+	lb_jw_kstr(w, "imageId", inv->image_id);
+	lb_jw_kstr(w, "manifestDigest", inv->manifest_digest);
+	lb_jw_kstr(w, "platform", inv->platform);
+	lb_jw_obj_end(w);
+}
+
+static void
+write_os(struct lb_jw *w, const struct lb_os *os)
+{
+	lb_jw_key(w, "os");
+	if (!os->family || !os->family[0]) {
+		lb_jw_null(w);
+		return;
+	}
+	lb_jw_obj_begin(w);
+	lb_jw_kstr(w, "family", os->family);
+	lb_jw_kstr(w, "name", os->name);
+	lb_jw_kstr(w, "version", os->version);
+	lb_jw_kstr(w, "versionId", os->version_id);
+	lb_jw_kstr(w, "codename", os->codename);
+	lb_jw_kstr(w, "evidence", os->evidence);
+	lb_jw_obj_end(w);
+}
+
+static void
+write_layers(struct lb_jw *w, const struct lb_inventory *inv)
+{
+	lb_jw_key(w, "layers");
+	lb_jw_arr_begin(w);
+	for (size_t i = 0; i < inv->nlayers; i++) {
+		const struct lb_layer_info *l = &inv->layers[i];
+
+		lb_jw_obj_begin(w);
+		lb_jw_kuint(w, "index", i);
+		lb_jw_kstr(w, "digest", l->digest);
+		lb_jw_kstr(w, "diffId", l->diff_id);
+		lb_jw_kstr(w, "mediaType", l->media_type);
+		lb_jw_kuint(w, "size", l->size);
+		lb_jw_kstr(w, "createdBy", l->created_by);
+		lb_jw_kbool(w, "skipped", l->skipped);
+		lb_jw_obj_end(w);
+	}
+	lb_jw_arr_end(w);
+}
+
+static void
+write_pkg(struct lb_jw *w, const struct lb_pkg *p, const struct lb_inventory *inv, int with_files)
+{
+	lb_jw_obj_begin(w);
+	lb_jw_kstr(w, "type", p->type);
+	lb_jw_kstr(w, "name", p->name);
+	lb_jw_kstr(w, "version", p->version);
+	lb_jw_kstr(w, "arch", p->arch);
+	lb_jw_kstr(w, "sourceName", p->src_name);
+	lb_jw_kstr(w, "sourceVersion", p->src_version);
+	lb_jw_kstr(w, "license", p->license);
+	lb_jw_kstr(w, "maintainer", p->maintainer);
+	lb_jw_kstr(w, "purl", p->purl);
+	lb_jw_kstr(w, "dbPath", p->db_path);
+	/* a layer index past the layer list would be a bug upstream; say
+	 * "unknown" rather than point at nothing */
+	if (p->layer >= 0 && (size_t)p->layer < inv->nlayers)
+		lb_jw_kint(w, "layer", p->layer);
+	else
+		lb_jw_knull(w, "layer");
+	lb_jw_kuint(w, "fileCount", p->nfiles);
+	if (with_files) {
+		lb_jw_key(w, "files");
+		lb_jw_arr_begin(w);
+		for (size_t i = 0; i < p->nfiles; i++)
+			lb_jw_str(w, p->files[i]);
+		lb_jw_arr_end(w);
+	}
+	lb_jw_obj_end(w);
+}
+
+static void
+write_result(struct lb_jw *w, const struct lb_inventory *inv, int with_files)
+{
+	lb_jw_obj_begin(w);
+	write_source(w, inv);
+	lb_jw_kbool(w, "partial", inv->partial);
+	lb_jw_key(w, "warnings");
+	lb_jw_arr_begin(w);
+	for (size_t i = 0; i < inv->nwarnings; i++)
+		lb_jw_str(w, inv->warnings[i]);
+	lb_jw_arr_end(w);
+	write_os(w, &inv->os);
+	write_layers(w, inv);
+	lb_jw_key(w, "packages");
+	lb_jw_arr_begin(w);
+	for (size_t i = 0; i < inv->npkgs; i++)
+		write_pkg(w, &inv->pkgs[i], inv, with_files);
+	lb_jw_arr_end(w);
+	lb_jw_obj_end(w);
+}
+
+static int
+json_write(struct lb_ctx *cx, const struct lb_report *rep, FILE *out)
+{
+	struct lb_jw w;
+
+	(void)cx;
+	lb_jw_init(&w, out, true);
+	lb_jw_obj_begin(&w);
+	lb_jw_kstr(&w, "schemaVersion", LB_JSON_SCHEMA_VERSION);
+	lb_jw_key(&w, "tool");
+	lb_jw_obj_begin(&w);
+	lb_jw_kstr(&w, "name", "lifebelt");
+	lb_jw_kstr(&w, "version", rep->tool_version ? rep->tool_version : LB_VERSION);
+	lb_jw_obj_end(&w);
+	lb_jw_kstr(&w, "createdAt", rep->created);
+	lb_jw_key(&w, "results");
+	lb_jw_arr_begin(&w);
+	for (size_t i = 0; i < rep->nresults; i++)
+		if (rep->results[i])
+			write_result(&w, rep->results[i], rep->with_files);
+	lb_jw_arr_end(&w);
+	lb_jw_obj_end(&w);
+	return lb_jw_finish(&w);
+}
+
+const struct lb_writer_ops lb_writer_json = {
+	.name = "json",
+	.write = json_write,
+};

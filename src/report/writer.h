@@ -1,0 +1,29 @@
+/* writer.h - report formats. Each writer is a const ops table in its own
+ * file (rep_*.c), listed in writers.c. Writers escape every string taken
+ * from an image: JSON output is always valid UTF-8, and the table output
+ * never lets control characters or escape sequences reach the terminal.
+ */
+#pragma once
+#include <stdio.h>
+
+#include "analyze/inventory.h"
+#include "base/lb_ctx.h"
+
+/* One report: one inventory per scanned image (several with --platform all). */
+struct lb_report {
+	const char *tool_version;
+	const char *created;          /* RFC 3339 UTC time of the scan */
+	struct lb_inventory **results; /* not owned by the report */
+	size_t nresults;
+	int with_files;               /* list each package's installed files (--list-files) */
+};
+
+struct lb_writer_ops {
+	const char *name;             /* value of --format */
+	int (*write)(struct lb_ctx *cx, const struct lb_report *rep, FILE *out);
+};
+
+/* Returns the writer called name, or NULL. */
+const struct lb_writer_ops *lb_writer_find(const char *name);
+/* Comma-separated names of all writers, for --help. */
+const char *lb_writer_names(void);
