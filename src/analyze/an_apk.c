@@ -208,7 +208,8 @@ parse_installed(struct lb_ctx *cx, const struct lb_file *f, bool want_files,
 				st.dir.len--;
 			continue;
 		case 'R':
-			if (!want_files || !val.len || memchr(val.p, 0, val.len))
+			if (!want_files || !val.len || memchr(val.p, 0, val.len) ||
+			    (st.dir.len && memchr(st.dir.p, 0, st.dir.len)))
 				continue;
 			lb_xgrow(&st.files, &st.capfiles, st.nfiles + 1, sizeof(*st.files));
 			lb_xgrow(&st.dirs, &st.capdirs, st.nfiles + 1, sizeof(*st.dirs));

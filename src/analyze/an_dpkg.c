@@ -123,7 +123,7 @@ slice_same(struct lb_slice s, const char *str)
 	return str && lb_slice_eq(s, str);
 }
 
-/* "Source: name" or "Source: name (version)" (deb-src-control(5)). */
+/* "Source: name" or "Source: name (version)" (deb-control(5)). */
 static void
 set_source(struct lb_pkg *p, struct lb_slice src)
 {
@@ -157,8 +157,11 @@ stanza_end(struct parser *ps, struct stanza *st)
 	if (inst < 0)
 		stanza_bad(st, st->line, "invalid ", "Status", " field");
 	/* a stanza that says it is not installed is of no interest, whatever
-	 * else is wrong with it; so is one without Status in a status file */
-	if (inst == 0)
+	 * else is wrong with it */
+	if (inst == 0 && st->has[F_STATUS])
+		goto out;
+	/* nor is a well-formed one without Status in a status file */
+	if (inst == 0 && !st->badline)
 		goto out;
 	if (!st->badline) {
 		for (int k = 0; k < F_COUNT; k++) {

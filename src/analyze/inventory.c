@@ -58,6 +58,20 @@ lb_inventory_free(struct lb_inventory *inv)
 	for (size_t i = 0; i < inv->npkgs; i++)
 		lb_pkg_release(&inv->pkgs[i]);
 	free(inv->pkgs);
+	for (size_t i = 0; i < inv->nfindings; i++) {
+		struct lb_finding *f = &inv->findings[i];
+		free(f->id);
+		free(f->aliases);
+		free(f->installed);
+		free(f->fixed);
+		free(f->severity);
+		free(f->severity_source);
+		free(f->cvss_vector);
+		free(f->source);
+		free(f->title);
+		free(f->url);
+	}
+	free(inv->findings);
 	for (size_t i = 0; i < inv->nwarnings; i++)
 		free(inv->warnings[i]);
 	free(inv->warnings);
@@ -74,6 +88,17 @@ lb_inventory_add_pkg(struct lb_inventory *inv)
 	memset(p, 0, sizeof(*p));
 	p->layer = -1;
 	return p;
+}
+
+struct lb_finding *
+lb_inventory_add_finding(struct lb_inventory *inv)
+{
+	struct lb_finding *f;
+
+	lb_xgrow(&inv->findings, &inv->capfindings, inv->nfindings + 1, sizeof(*inv->findings));
+	f = &inv->findings[inv->nfindings++];
+	memset(f, 0, sizeof(*f));
+	return f;
 }
 
 void
@@ -113,7 +138,8 @@ pkg_cmp(const void *x, const void *y)
 void
 lb_inventory_finish(struct lb_inventory *inv)
 {
-	qsort(inv->pkgs, inv->npkgs, sizeof(*inv->pkgs), pkg_cmp);
+	if (inv->npkgs > 1)
+		qsort(inv->pkgs, inv->npkgs, sizeof(*inv->pkgs), pkg_cmp);
 	for (size_t i = 0; i < inv->npkgs; i++) {
 		free(inv->pkgs[i].purl);
 		inv->pkgs[i].purl = lb_purl_for_pkg(&inv->pkgs[i], &inv->os);

@@ -39,6 +39,22 @@ struct lb_pkg {
 	size_t nfiles, capfiles;
 };
 
+/* A vulnerability found in a package (src/match). */
+struct lb_finding {
+	char *id;           /* CVE-... when there is one, else the advisory's ID */
+	char *aliases;      /* JSON array of other IDs, or NULL */
+	size_t pkg;         /* index into lb_inventory.pkgs */
+	char *installed;    /* the version compared */
+	char *fixed;        /* fixed version, or NULL */
+	int status;         /* enum lb_vstatus (vulndb.h) */
+	char *severity;     /* LOW MEDIUM HIGH CRITICAL UNKNOWN */
+	char *severity_source;
+	char *cvss_vector;
+	double cvss_score;
+	char *source;       /* the feed it came from */
+	char *title, *url;
+};
+
 struct lb_inventory {
 	char *source_kind;  /* "docker-archive", "oci-layout", "oci-archive", "rootfs" */
 	char *source;       /* the input as the user named it */
@@ -51,6 +67,9 @@ struct lb_inventory {
 	struct lb_os os;
 	struct lb_pkg *pkgs;
 	size_t npkgs, cappkgs;
+	struct lb_finding *findings;
+	size_t nfindings, capfindings;
+	bool vulns_scanned; /* findings were looked for (a database was used) */
 	bool partial;       /* a warning was raised while scanning this image */
 	char **warnings;    /* messages that made it partial (owned) */
 	size_t nwarnings;
@@ -64,5 +83,7 @@ struct lb_pkg *lb_inventory_add_pkg(struct lb_inventory *inv);
 void lb_inventory_take_pkgs(struct lb_inventory *dst, struct lb_inventory *src);
 void lb_pkg_add_file(struct lb_pkg *p, const char *path, size_t len);
 void lb_pkg_release(struct lb_pkg *p);
+/* Appends a zeroed finding and returns it; valid until the next add. */
+struct lb_finding *lb_inventory_add_finding(struct lb_inventory *inv);
 /* Sorts packages (type, name, version, arch) and fills each purl. */
 void lb_inventory_finish(struct lb_inventory *inv);

@@ -246,7 +246,8 @@ lb_purl_build(const struct lb_purl *p)
 			}
 			nq++;
 		}
-		qsort(q, nq, sizeof(*q), qual_cmp);
+		if (nq > 1)
+			qsort(q, nq, sizeof(*q), qual_cmp);
 		for (size_t i = 0; i < nq; i++) {
 			if (i > 0 && strcmp(q[i - 1].key, q[i].key) == 0)
 				goto out;        /* keys must be unique */
@@ -441,7 +442,8 @@ parse_qualifiers(struct lb_slice qs, struct lb_purl *out)
 		out->nquals++;
 		k = v = NULL;
 	}
-	qsort(out->quals, out->nquals, sizeof(*out->quals), qual_cmp);
+	if (out->nquals > 1)
+		qsort(out->quals, out->nquals, sizeof(*out->quals), qual_cmp);
 	for (size_t i = 1; i < out->nquals; i++)
 		if (strcmp(out->quals[i - 1].key, out->quals[i].key) == 0)
 			r = -LB_E_FORMAT;    /* ECMA-427: each key is unique */

@@ -32,6 +32,9 @@ lb_ctx_release(struct lb_ctx *cx)
 
 /* Message text is sanitised so that image-supplied names cannot carry
  * terminal escape sequences into the log. */
+static void vlog(struct lb_ctx *cx, enum lb_level lvl, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 vlog(struct lb_ctx *cx, enum lb_level lvl, const char *fmt, va_list ap)
 {
@@ -103,7 +106,8 @@ utf8_len(const unsigned char *s, size_t n)
 		return 0;
 	/* C1 controls and bidi overrides can reorder or hide terminal text */
 	if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
-	    (cp >= 0x2066 && cp <= 0x2069))
+	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029 ||
+	    cp == 0x200e || cp == 0x200f || cp == 0x061c || cp == 0xfeff)
 		return 0;
 	return len;
 }

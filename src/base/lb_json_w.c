@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 
 #include "base/lb_err.h"
@@ -312,6 +313,32 @@ lb_jw_uint(struct lb_jw *w, uint64_t v)
 
 	snprintf(num, sizeof(num), "%" PRIu64, v);
 	put_raw_value(w, num);
+}
+
+void
+lb_jw_double(struct lb_jw *w, double v)
+{
+	char num[64];
+
+	if (!isfinite(v)) {
+		put_raw_value(w, "null");
+		return;
+	}
+	snprintf(num, sizeof(num), "%.3f", v);
+	/* trim trailing zeros: 7.500 -> 7.5, 9.000 -> 9.0 */
+	{
+		size_t n = strlen(num);
+		while (n > 0 && num[n - 1] == '0' && n >= 2 && num[n - 2] != '.')
+			num[--n] = 0;
+	}
+	put_raw_value(w, num);
+}
+
+void
+lb_jw_kdouble(struct lb_jw *w, const char *k, double v)
+{
+	lb_jw_key(w, k);
+	lb_jw_double(w, v);
 }
 
 void

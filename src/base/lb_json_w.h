@@ -56,6 +56,8 @@ void lb_jw_strn(struct lb_jw *w, const char *s, size_t n);
 void lb_jw_int(struct lb_jw *w, int64_t v);
 void lb_jw_uint(struct lb_jw *w, uint64_t v);
 void lb_jw_bool(struct lb_jw *w, bool v);
+/* A finite number with up to 3 decimals (CVSS scores); NaN/inf write null. */
+void lb_jw_double(struct lb_jw *w, double v);
 void lb_jw_null(struct lb_jw *w);
 
 /* Key and value in one call. */
@@ -63,6 +65,7 @@ void lb_jw_kstr(struct lb_jw *w, const char *k, const char *s);
 void lb_jw_kint(struct lb_jw *w, const char *k, int64_t v);
 void lb_jw_kuint(struct lb_jw *w, const char *k, uint64_t v);
 void lb_jw_kbool(struct lb_jw *w, const char *k, bool v);
+void lb_jw_kdouble(struct lb_jw *w, const char *k, double v);
 void lb_jw_knull(struct lb_jw *w, const char *k);
 
 /* Ends the document: returns 0, -LB_E_INTERNAL on misuse or an unfinished

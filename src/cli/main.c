@@ -125,6 +125,7 @@ main(int argc, char **argv)
 	sigset_t set;
 	pthread_t sigth;
 	FILE *out = stdout;
+	int exitcode = -1;
 	int c, r = 0, quiet = 0, verbose = 0, with_files = 0, threads = 0;
 
 	lb_ctx_init(&cx, stderr);
@@ -222,9 +223,9 @@ main(int argc, char **argv)
 		/* write next to the target and rename, so a failed run leaves no half report */
 		tmpout = lb_xasprintf("%s.lifebelt-tmp", outpath);
 		if (!(out = fopen(tmpout, "w"))) {
-			r = -errno;
 			lb_err(&cx, "cannot write '%s': %s", outpath, strerror(errno));
 			out = stdout;
+			exitcode = EX_CANTCREAT;
 			goto out;
 		}
 	}
@@ -257,5 +258,5 @@ out:
 	free(tmpout);
 	scratch_remove();
 	lb_ctx_release(&cx);
-	return lb_exit_status(r);
+	return exitcode >= 0 ? exitcode : lb_exit_status(r);
 }

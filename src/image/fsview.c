@@ -174,11 +174,41 @@ ent_cmp(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
+/* A hard link names an earlier member of the same layer: bind it to that
+ * member's content now, so every lookup sees a regular file at both paths
+ * (OSTree images hard-link everything; mondoohq/mql #10482). */
+static void
+bind_hardlinks(struct fs_layer *l)
+{
+	const char *k;
+	void *val;
+	size_t it = 0;
+
+	while (lb_hmap_next(&l->ents, &it, &k, &val)) {
+		struct fs_ent *e = val;
+		const struct fs_ent *t = e;
+
+		for (int hops = 0; t && t->f.type == LB_FT_HARDLINK && t->link && hops < LB_MAX_SYMLINK_HOPS; hops++)
+			t = lb_hmap_get(&l->ents, t->link, strlen(t->link));
+		if (e->f.type != LB_FT_HARDLINK || !t || t->f.type != LB_FT_REG || t == e)
+			continue;
+		e->f.data = t->f.data;   /* shared, owned by t */
+		e->f.size = t->f.size;
+		e->f.real_size = t->f.real_size;
+		e->f.truncated = t->f.truncated;
+		e->f.mode = t->f.mode;
+		e->f.type = LB_FT_REG;
+	}
+}
+
 void
 lb_fsview_seal(struct lb_fsview *v)
 {
 	const char *k;
 	void *val;
+
+	for (size_t i = 0; i < v->n; i++)
+		bind_hardlinks(&v->layers[i]);
 
 	for (size_t i = 0; i < v->n; i++) {
 		struct fs_layer *l = &v->layers[i];

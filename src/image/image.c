@@ -117,6 +117,17 @@ parse_json(struct scan *s, struct lb_buf *b, const char *what, json_t **out)
 	return 0;
 }
 
+/* image-spec descriptor.md: size is REQUIRED, a non-negative int64. */
+static int64_t
+desc_size(json_t *desc)
+{
+	json_t *sz = json_object_get(desc, "size");
+
+	if (!json_is_integer(sz) || json_integer_value(sz) < 0)
+		return -1;
+	return json_integer_value(sz);
+}
+
 static char *
 blob_path(const char *digest)
 {
@@ -139,6 +150,10 @@ read_blob(struct scan *s, const char *digest, int64_t size, const char *what, js
 		lb_err(s->cx, "%s: invalid or unsupported digest '%.100s'", what, digest ? digest : "(none)");
 		return digest && strncmp(digest, "sha256:", 7) != 0 ? -LB_E_UNSUPPORTED : -LB_E_FORMAT;
 	}
+	if (size < 0) {
+		lb_err(s->cx, "%s %s: the descriptor has no valid size", what, digest);
+		return -LB_E_FORMAT;
+	}
 	if (size > (int64_t)LB_MAX_JSON_DOC) {
 		lb_err(s->cx, "%s %s: %lld bytes is over the %u byte limit", what, digest,
 		    (long long)size, LB_MAX_JSON_DOC);
@@ -147,6 +162,9 @@ read_blob(struct scan *s, const char *digest, int64_t size, const char *what, js
 	path = blob_path(digest);
 	if ((r = lb_store_open_file(s->st, path, &is, &fsize)) < 0) {
 		lb_err(s->cx, "%s %s: blob is missing from '%s'", what, digest, s->input);
+		/* a missing blob is a broken image (65), not a missing input (66) */
+		if (r == -LB_E_NOTFOUND)
+			r = -LB_E_FORMAT;
 		goto out;
 	}
 	is = lb_is_digest(is, digest, size);
@@ -227,6 +245,8 @@ load_config(struct scan *s, struct img *m, const char *path, const char *digest,
 		}
 		if ((r = lb_store_open_file(s->st, path, &is, &fsize)) < 0) {
 			lb_err(s->cx, "config '%s' is missing from '%s'", path, s->input);
+			if (r == -LB_E_NOTFOUND)
+				r = -LB_E_FORMAT;
 			goto out;
 		}
 		is = lb_is_digest(is, have ? hex : NULL, -1);
@@ -293,12 +313,20 @@ load_manifest(struct scan *s, json_t *desc, const char *name, const char *platfo
 	struct img *m;
 	int r;
 
-	if ((r = read_blob(s, digest, json_integer_value(json_object_get(desc, "size")), "manifest", &man)) < 0)
+	if ((r = read_blob(s, digest, desc_size(desc), "manifest", &man)) < 0)
 		return r;
 	layers = json_object_get(man, "layers");
 	cfg = json_object_get(man, "config");
-	if (!json_is_object(cfg) || !json_is_array(layers)) {
-		lb_err(s->cx, "malformed manifest %s: no config or layers", digest);
+	if (!json_is_object(cfg) || !json_is_array(layers) || json_object_get(man, "manifests") ||
+	    (jstr(man, "mediaType") && strcmp(jstr(man, "mediaType"), jstr(desc, "mediaType")) != 0)) {
+		lb_err(s->cx, "malformed manifest %s: %s", digest,
+		    json_object_get(man, "manifests") || jstr(man, "mediaType") ?
+		    "its mediaType or content is not that of an image manifest" : "no config or layers");
+		r = -LB_E_FORMAT;
+		goto out;
+	}
+	if (!lb_digest_valid(jstr(cfg, "digest")) || desc_size(cfg) < 0) {
+		lb_err(s->cx, "malformed manifest %s: config: invalid or unsupported digest, or no valid size", digest);
 		r = -LB_E_FORMAT;
 		goto out;
 	}
@@ -330,8 +358,8 @@ load_manifest(struct scan *s, json_t *desc, const char *name, const char *platfo
 		m->layers[i].media_type = jstr(l, "mediaType") ? lb_xstrdup(jstr(l, "mediaType")) : NULL;
 		m->layers[i].foreign = is_foreign(m->layers[i].media_type);
 	}
-	m->config_digest = jstr(cfg, "digest") ? lb_xstrdup(jstr(cfg, "digest")) : NULL;
-	r = load_config(s, m, NULL, m->config_digest, json_integer_value(json_object_get(cfg, "size")));
+	m->config_digest = lb_xstrdup(jstr(cfg, "digest"));
+	r = load_config(s, m, NULL, m->config_digest, desc_size(cfg));
 out:
 	json_decref(man);
 	return r;
@@ -372,9 +400,15 @@ load_desc(struct scan *s, json_t *desc, const char *name, int depth)
 	}
 	if (strcmp(mt, MT_OCI_INDEX) != 0 && strcmp(mt, MT_DOCKER_LIST) != 0)
 		return 0;
-	if ((r = read_blob(s, digest, json_integer_value(json_object_get(desc, "size")), "index", &idx)) < 0)
+	if ((r = read_blob(s, digest, desc_size(desc), "index", &idx)) < 0)
 		return r;
 	list = json_object_get(idx, "manifests");
+	if (json_object_get(idx, "layers") || json_object_get(idx, "config") ||
+	    (jstr(idx, "mediaType") && strcmp(jstr(idx, "mediaType"), mt) != 0)) {
+		lb_err(s->cx, "malformed index %s: its mediaType or content is not that of an index", digest);
+		r = -LB_E_FORMAT;
+		goto out;
+	}
 	if (!json_is_array(list) || json_array_size(list) > LB_MAX_MANIFESTS) {
 		lb_err(s->cx, "malformed index %s: 'manifests' is not an array of at most %d",
 		    digest, LB_MAX_MANIFESTS);
@@ -620,6 +654,8 @@ walk_one(struct walkjob *j, size_t i)
 			r = 0;
 		} else {
 			lb_err(j->s->cx, "layer %s: blob '%s' is missing from '%s'", what, l->path, j->s->input);
+			if (r == -LB_E_NOTFOUND)
+				r = -LB_E_FORMAT;
 		}
 		goto out;
 	}
@@ -631,6 +667,9 @@ walk_one(struct walkjob *j, size_t i)
 		    r == -LB_E_DIGEST ? "content does not match its digest" : lb_strerror(r));
 		goto out;
 	}
+	/* inflate in a thread of its own; hash the tar and walk it in this one */
+	if (strcmp(kind, "none") != 0)
+		is = lb_is_async(is);
 	is = lb_is_digest(is, l->diff_id, -1);
 	is = lb_is_limit(is, LB_MAX_LAYER_BYTES);
 	r = lb_layer_walk_tar(j->s->cx, is, j->v, (int)i, what, &st);

@@ -49,6 +49,52 @@ lb_path_normalize(const char *in, char *out, size_t cap)
 	return (int)o;
 }
 
+int
+lb_path_resolve(const char *base, const char *in, char *out, size_t cap)
+{
+	const char *slash = base ? strrchr(base, '/') : NULL, *s = in;
+	size_t o = 0;
+
+	if (cap == 0)
+		return -LB_E_LIMIT;
+	if (in[0] != '/' && slash) {
+		o = (size_t)(slash - base);
+		if (o + 1 > cap)
+			return -LB_E_LIMIT;
+		memcpy(out, base, o);
+	}
+	while (*s) {
+		const char *e;
+		size_t n;
+
+		while (*s == '/')
+			s++;
+		if (!*s)
+			break;
+		e = strchr(s, '/');
+		n = e ? (size_t)(e - s) : strlen(s);
+		if (n == 1 && s[0] == '.') {
+			/* skip */
+		} else if (n == 2 && s[0] == '.' && s[1] == '.') {
+			/* chroot semantics: ".." at the root stays at the root */
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+		} else {
+			if (o + n + 2 > cap)
+				return -LB_E_LIMIT;
+			if (o)
+				out[o++] = '/';
+			memcpy(out + o, s, n);
+			o += n;
+		}
+		s += n;
+	}
+	out[o] = 0;
+	return (int)o;
+}
+
 /* Largest cap among the interests that match path, or 0. */
 static uint32_t
 interest(const char *path, size_t len)
@@ -106,7 +152,7 @@ lb_layer_walk_tar(struct lb_ctx *cx, struct lb_istream *is, struct lb_fsview *v,
 	char path[LB_MAX_PATH], link[LB_MAX_PATH];
 	uint8_t *data = NULL;
 	uint64_t nsym = 0;
-	int r, n;
+	int r, n, ln;
 
 	memset(st, 0, sizeof(*st));
 	while ((r = lb_tar_next(t, &e)) > 0) {
@@ -118,9 +164,16 @@ lb_layer_walk_tar(struct lb_ctx *cx, struct lb_istream *is, struct lb_fsview *v,
 			goto out;
 		}
 		n = lb_path_normalize(e.path, path, sizeof(path));
+		if (n == -LB_E_FORMAT) {
+			/* containerd (fs.RootPath) extracts "../x" as "x": read the
+			 * member where a runtime puts it, and say so */
+			n = lb_path_resolve(NULL, e.path, path, sizeof(path));
+			if (n >= 0)
+				lb_warn(cx, "layer %s: member '%.200s' leaves the image root; read as '/%s'",
+				    what, e.path, path);
+		}
 		if (n < 0) {
-			lb_warn(cx, "layer %s: skipping member '%.200s': %s", what, e.path,
-			    n == -LB_E_FORMAT ? "path leaves the image root" : "path too long");
+			lb_warn(cx, "layer %s: skipping member '%.200s': path too long", what, e.path);
 			continue;
 		}
 		if (n == 0)
@@ -142,8 +195,23 @@ lb_layer_walk_tar(struct lb_ctx *cx, struct lb_istream *is, struct lb_fsview *v,
 		case LB_FT_HARDLINK:
 			if (!interest(path, (size_t)n))
 				break;
-			if (lb_path_normalize(e.link, link, sizeof(link)) <= 0) {
-				lb_warn(cx, "layer %s: hard link '%s' points outside the image root", what, path);
+			if ((ln = lb_path_normalize(e.link, link, sizeof(link))) == -LB_E_FORMAT) {
+				/* as containerd, which links to fs.RootPath(root, linkname) */
+				ln = lb_path_resolve(NULL, e.link, link, sizeof(link));
+				if (ln > 0)
+					lb_warn(cx, "layer %s: hard link '%s' points outside the image root; "
+					    "read as a link to '/%s'", what, path, link);
+			}
+			if (ln <= 0) {
+				lb_warn(cx, "layer %s: ignoring hard link '%s' to '%.200s'", what, path, e.link);
+				break;
+			}
+			if (!interest(link, (size_t)ln)) {
+				/* the target's bytes went by uncaptured (OSTree images link
+				 * every file to an object): say so rather than read nothing
+				 * (mondoohq/mql #10482) */
+				lb_warn(cx, "layer %s: cannot read '%s': it is a hard link to '%.200s', "
+				    "whose content was not kept", what, path, link);
 				break;
 			}
 			lb_fsview_add(v, layer, path, LB_FT_HARDLINK, e.mode, NULL, 0, 0, link, 0);

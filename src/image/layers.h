@@ -3,8 +3,8 @@
  * an fsview. Nothing is ever extracted to disk.
  *
  * Paths are normalised once, here: leading "/" and "./" are stripped, "."
- * parts dropped, and a ".." part that would leave the root makes the
- * member skipped with a warning. Whiteouts (".wh.NAME", ".wh..wh..opq")
+ * parts dropped. A member whose ".." parts would leave the root is read
+ * where containerd extracts it (".." stops at the root), with a warning. Whiteouts (".wh.NAME", ".wh..wh..opq")
  * are recorded for the fsview to apply to lower layers only.
  *
  * Calls for different layers of one fsview may run in parallel threads.
@@ -28,6 +28,13 @@ struct lb_walk_stats {
  * the root itself), or -LB_E_FORMAT when it escapes the root, or
  * -LB_E_LIMIT when it is too long. */
 int lb_path_normalize(const char *in, char *out, size_t cap);
+
+/* Normalises in like lb_path_normalize but with chroot semantics: ".." at
+ * the root stays at the root, as when a runtime resolves a path inside
+ * the image root. A relative in is taken from the directory of base (a
+ * normalised member path) when base is given: the target of a symlink
+ * member. Returns the length (0 for the root), or -LB_E_LIMIT. */
+int lb_path_resolve(const char *base, const char *in, char *out, size_t cap);
 
 /* Walks the uncompressed tar stream is (consumed and closed) into layer
  * `layer` of v. what names the layer in messages (e.g. its diff ID).

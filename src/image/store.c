@@ -2,10 +2,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "base/lb_alloc.h"
@@ -77,17 +79,11 @@ index_archive(struct lb_ctx *cx, struct lb_store *s, const char *name)
 			if (lb_path_normalize(e.link, link, sizeof(link)) > 0)
 				add_member(s, path, link, 1, 0, 0);
 		} else if (e.type == LB_FT_SYMLINK) {
-			/* docker save links identical layers: "<id>/layer.tar -> ../<id2>/layer.tar" */
-			char *dir = lb_xstrdup(path), *slash = strrchr(dir, '/');
-			char *joined;
-			if (slash)
-				*slash = 0;
-			joined = e.link[0] == '/' ? lb_xstrdup(e.link) :
-			    lb_xasprintf("%s/%s", slash ? dir : "", e.link);
-			if (lb_path_normalize(joined, link, sizeof(link)) > 0)
+			/* links resolve inside the archive only, never on the host;
+			 * docker save links identical layers as
+			 * "<id>/layer.tar -> ../<id2>/layer.tar" */
+			if (lb_path_resolve(path, e.link, link, sizeof(link)) > 0)
 				add_member(s, path, link, 0, 0, 0);
-			free(joined);
-			free(dir);
 		}
 	}
 	if (r < 0 && r != -LB_E_LIMIT)
@@ -239,13 +235,45 @@ lookup(const struct lb_store *s, const char *rel)
 	return m;
 }
 
+/* Opens rel below a layout directory. Symlinks in the directory (which
+ * may come from an untrusted archive someone extracted) resolve inside it,
+ * never on the host: "index.json -> /etc/shadow" finds nothing. */
+static int
+dir_open(const struct lb_store *s, const char *rel)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	char path[LB_MAX_PATH];
+	long fd;
+
+	/* member names come from the image: never leave the directory */
+	if (lb_path_normalize(rel, path, sizeof(path)) <= 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	do
+		fd = syscall(SYS_openat2, s->dirfd, path, &how, sizeof(how));
+	while (fd < 0 && (errno == EAGAIN || errno == EINTR));
+	if (fd < 0 && errno == ENOSYS)   /* Linux < 5.6 */
+		fd = openat(s->dirfd, path, (int)how.flags);
+	return (int)fd;
+}
+
 int
 lb_store_has(const struct lb_store *s, const char *rel)
 {
 	struct stat st;
+	int fd, ok;
 
-	if (s->dirfd >= 0)
-		return fstatat(s->dirfd, rel, &st, 0) == 0 && S_ISREG(st.st_mode);
+	if (s->dirfd >= 0) {
+		if ((fd = dir_open(s, rel)) < 0)
+			return 0;
+		ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+		close(fd);
+		return ok;
+	}
 	return lookup(s, rel) != NULL;
 }
 
@@ -258,13 +286,10 @@ lb_store_open_file(struct lb_store *s, const char *rel, struct lb_istream **is, 
 
 	*is = NULL;
 	if (s->dirfd >= 0) {
-		char path[LB_MAX_PATH];
-		/* member names come from the image: never leave the directory */
-		if (lb_path_normalize(rel, path, sizeof(path)) <= 0)
-			return -LB_E_NOTFOUND;
-		fd = openat(s->dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		fd = dir_open(s, rel);
 		if (fd < 0)
-			return errno == ENOENT ? -LB_E_NOTFOUND : -errno;
+			return errno == ENOENT || errno == ELOOP || errno == ENOTDIR ?
+			    -LB_E_NOTFOUND : -errno;
 		if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 			close(fd);
 			return -LB_E_NOTFOUND;

@@ -2,6 +2,7 @@
 #include "io/istream.h"
 
 #include <isa-l/igzip_lib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,8 +84,10 @@ gz_read(struct lb_istream *is, void *buf, size_t len)
 		g->st.next_out = buf;
 		g->st.avail_out = (uint32_t)len;
 		r = isal_inflate(&g->st);
+		/* a CRC or length mismatch is a corrupt stream, not a blob whose
+		 * digest is wrong: say "malformed" as for any corrupt deflate data */
 		if (r < 0)
-			return r == ISAL_INCORRECT_CHECKSUM ? -LB_E_DIGEST : -LB_E_FORMAT;
+			return -LB_E_FORMAT;
 		if (g->st.block_state == ISAL_BLOCK_FINISH)
 			g->member_done = 1;
 		else if (g->src_eof && g->st.avail_in == 0 && g->st.avail_out == len)

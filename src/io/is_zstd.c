@@ -46,8 +46,7 @@ zs_read(struct lb_istream *is, void *buf, size_t len)
 		z->last = ZSTD_decompressStream(z->ds, &ob, &z->ib);
 		if (ZSTD_isError(z->last)) {
 			ZSTD_ErrorCode c = ZSTD_getErrorCode(z->last);
-			return c == ZSTD_error_checksum_wrong ? -LB_E_DIGEST :
-			    c == ZSTD_error_frameParameter_windowTooLarge ? -LB_E_LIMIT : -LB_E_FORMAT;
+			return c == ZSTD_error_frameParameter_windowTooLarge ? -LB_E_LIMIT : -LB_E_FORMAT;
 		}
 	}
 	return (ssize_t)ob.pos;

@@ -255,7 +255,10 @@ lb_is_decompress(struct lb_istream *src, const char **kind, int *err)
 		*kind = "gzip";
 		return lb_is_gzip(src);
 	}
-	if (n >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd) {
+	/* zstd frame, or a skippable frame (magic 0x184D2A5?) before one, as
+	 * containerd's DetectCompression also takes for zstd */
+	if (n >= 4 && ((p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd) ||
+	    ((p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d && p[3] == 0x18))) {
 		*kind = "zstd";
 		return lb_is_zstd(src);
 	}

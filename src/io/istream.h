@@ -61,6 +61,10 @@ struct lb_istream *lb_is_digest(struct lb_istream *src, const char *expect, int6
 /* After the end of a digest stream: its "sha256:..." (static in the stream). */
 const char *lb_is_digest_result(struct lb_istream *is);
 
+/* Runs src in a read-ahead thread (a few 512 KiB buffers), so that the
+ * work behind src and the work of the reader overlap. */
+struct lb_istream *lb_is_async(struct lb_istream *src);
+
 /* Fails with -LB_E_LIMIT once more than max bytes pass. */
 struct lb_istream *lb_is_limit(struct lb_istream *src, uint64_t max);
 

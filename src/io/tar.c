@@ -88,7 +88,9 @@ lb_tar_next(struct lb_tar *t, struct lb_tar_entry *e)
 		t->eof = 1;
 		return 0;
 	}
-	if (r < ARCHIVE_WARN)
+	/* ARCHIVE_RETRY is a damaged header (bad checksum): Go archive/tar
+	 * fails there (ErrHeader), and the entry is not valid, so stop too */
+	if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
 		return fail(t);
 	memset(e, 0, sizeof(*e));
 	e->path = archive_entry_pathname(ae);

@@ -11,6 +11,9 @@
  *                        package's own dependencies are unknown, so it has
  *                        no entry (CycloneDX: "not represented ... may have
  *                        unknown dependencies")
+ *   vulnerabilities      one entry per finding (package x ID), present only
+ *                        when a database was used: absent means "not looked
+ *                        for", [] means "none found"
  * Facts CycloneDX has no field for go to "lifebelt:*" properties.
  * Licenses are written as named licenses: distro license fields are rarely
  * valid SPDX expressions ("GPL-2+", "MIT BSD"), and a named license is
@@ -18,18 +21,27 @@
  */
 #include "report/writer.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "base/lb_alloc.h"
 #include "base/lb_err.h"
 #include "base/lb_json_w.h"
+#include "match/match.h"
 #include "base/lb_banned.h"
+
+/* bom-1.6 "version": {"type": "string", "maxLength": 1024}; counted in
+ * bytes here, which is never fewer than the characters the schema counts. */
+#define CDX_MAX_VERSION 1024
 
 #ifndef LB_VERSION
 #define LB_VERSION "0.0.0"
@@ -198,6 +210,15 @@ prop_uint(struct lb_jw *w, const char *name, unsigned long long v)
 	prop(w, name, num);
 }
 
+/* Whether s may be a CycloneDX "version" (NULL may not). A longer one,
+ * which only a hostile image carries, goes to a property instead so that
+ * the BOM stays valid and nothing is cut. */
+static bool
+version_fits(const char *s)
+{
+	return s && strlen(s) <= CDX_MAX_VERSION;
+}
+
 static char *
 image_ref(size_t r)
 {
@@ -270,12 +291,14 @@ write_os(struct cdx *c, size_t r)
 	lb_jw_kstr(w, "type", "operating-system");
 	lb_jw_kstr(w, "bom-ref", ref);
 	lb_jw_kstr(w, "name", os->family);
-	if (os->version || os->version_id)
+	if (version_fits(os->version ? os->version : os->version_id))
 		lb_jw_kstr(w, "version", os->version ? os->version : os->version_id);
 	if (os->name)
 		lb_jw_kstr(w, "description", os->name);
 	lb_jw_key(w, "properties");
 	lb_jw_arr_begin(w);
+	if (os->version && !version_fits(os->version))
+		prop(w, "lifebelt:os:version", os->version);
 	prop(w, "lifebelt:os:versionId", os->version_id);
 	prop(w, "lifebelt:os:codename", os->codename);
 	prop(w, "lifebelt:os:evidence", os->evidence);
@@ -295,7 +318,7 @@ write_pkg(struct cdx *c, size_t r, size_t i)
 	lb_jw_kstr(w, "type", "library");
 	lb_jw_kstr(w, "bom-ref", c->refs[c->first[r] + i].ref);
 	lb_jw_kstr(w, "name", p->name ? p->name : "");
-	if (p->version)
+	if (version_fits(p->version))
 		lb_jw_kstr(w, "version", p->version);
 	if (p->license && p->license[0]) {
 		lb_jw_key(w, "licenses");
@@ -313,6 +336,8 @@ write_pkg(struct cdx *c, size_t r, size_t i)
 	lb_jw_key(w, "properties");
 	lb_jw_arr_begin(w);
 	prop(w, "lifebelt:pkg:type", p->type);
+	if (p->version && !version_fits(p->version))
+		prop(w, "lifebelt:pkg:version", p->version);
 	prop(w, "lifebelt:pkg:arch", p->arch);
 	prop(w, "lifebelt:pkg:srcName", p->src_name);
 	prop(w, "lifebelt:pkg:srcVersion", p->src_version);
@@ -386,6 +411,324 @@ write_dependencies(struct cdx *c)
 		lb_jw_obj_end(w);
 	}
 	lb_jw_arr_end(w);
+}
+
+/* bom-1.6 "severity" enum, from our LOW MEDIUM HIGH CRITICAL UNKNOWN. */
+static const char *
+cdx_severity(const char *sev)
+{
+	switch (lb_severity_parse(sev)) {
+	case LB_SEV_CRITICAL: return "critical";
+	case LB_SEV_HIGH: return "high";
+	case LB_SEV_MEDIUM: return "medium";
+	case LB_SEV_LOW: return "low";
+	}
+	return "unknown";
+}
+
+/* bom-1.6 "scoreMethod" from the vector: CVSS v3.0, v3.1 and v4.0 vectors
+ * start with "CVSS:3.0/", "CVSS:3.1/" and "CVSS:4.0/" (FIRST specification
+ * section 6 / 7); a v2 vector has no prefix but always an "Au:" metric. */
+static const char *
+score_method(const char *vector)
+{
+	if (strncmp(vector, "CVSS:3.1/", 9) == 0)
+		return "CVSSv31";
+	if (strncmp(vector, "CVSS:3.0/", 9) == 0)
+		return "CVSSv3";
+	if (strncmp(vector, "CVSS:4.0/", 9) == 0)
+		return "CVSSv4";
+	if (strncmp(vector, "AV:", 3) == 0 && strstr(vector, "/Au:"))
+		return "CVSSv2";
+	return "other";
+}
+
+/* The qualitative rating of a base score: CVSS v3.1 and v4.0 section 5
+ * (0 none, 0.1-3.9 low, 4.0-6.9 medium, 7.0-8.9 high, 9.0-10.0 critical);
+ * v2 has no "critical" (NVD: 7.0-10.0 high). */
+static const char *
+score_severity(double score, const char *method)
+{
+	if (score >= 9.0 && strcmp(method, "CVSSv2") != 0)
+		return "critical";
+	if (score >= 7.0)
+		return "high";
+	if (score >= 4.0)
+		return "medium";
+	return "low";   /* callers pass scores > 0 only */
+}
+
+/* Whether url can be written where bom-1.6 wants an "iri-reference": an
+ * http(s) URL of printable ASCII with no character RFC 3987 excludes and
+ * well-formed %XX escapes. Feeds are untrusted; a URL that fails is left
+ * out rather than made invalid. */
+static bool
+url_fits(const char *url)
+{
+	const char *p;
+
+	if (!url || (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0))
+		return false;
+	for (p = url; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if (ch <= 0x20 || ch >= 0x7f || strchr("\"<>\\^`{|}", ch))
+			return false;
+		if (ch == '%' && !(isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])))
+			return false;
+	}
+	return true;
+}
+
+/* Where an alias is published, from its ID's prefix. The ID goes into the
+ * URL only when it needs no escaping. */
+static void
+alias_source(struct lb_jw *w, const char *id, const char *fallback)
+{
+	static const struct { const char *prefix, *name, *url; } known[] = {
+		{ "CVE-", "NVD", "https://nvd.nist.gov/vuln/detail/" },
+		{ "GHSA-", "GitHub", "https://github.com/advisories/" },
+		{ "DSA-", "Debian", "https://security-tracker.debian.org/tracker/" },
+		{ "DLA-", "Debian", "https://security-tracker.debian.org/tracker/" },
+		{ "PYSEC-", "OSV", "https://osv.dev/vulnerability/" },
+		{ "GO-", "OSV", "https://osv.dev/vulnerability/" },
+		{ "RUSTSEC-", "OSV", "https://osv.dev/vulnerability/" },
+	};
+	bool plain = id[0] != '\0' && strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789.-_:") == strlen(id);
+
+	lb_jw_key(w, "source");
+	lb_jw_obj_begin(w);
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (strncmp(id, known[i].prefix, strlen(known[i].prefix)) != 0)
+			continue;
+		lb_jw_kstr(w, "name", known[i].name);
+		if (plain) {
+			char *url = lb_xasprintf("%s%s", known[i].url, id);
+
+			lb_jw_kstr(w, "url", url);
+			free(url);
+		}
+		lb_jw_obj_end(w);
+		return;
+	}
+	/* otherwise it is known from the record that listed it */
+	if (fallback)
+		lb_jw_kstr(w, "name", fallback);
+	lb_jw_obj_end(w);
+}
+
+/* aliases is the finding's JSON array of other IDs; non-strings and
+ * repeats of the ID itself are skipped. */
+static void
+write_references(struct lb_jw *w, const struct lb_finding *f)
+{
+	json_t *a = f->aliases ? json_loads(f->aliases, 0, NULL) : NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		const char *id = json_string_value(json_array_get(a, i));
+
+		if (!id || strcmp(id, f->id) == 0)
+			continue;
+		if (n++ == 0) {
+			lb_jw_key(w, "references");
+			lb_jw_arr_begin(w);
+		}
+		lb_jw_obj_begin(w);
+		lb_jw_kstr(w, "id", id);
+		alias_source(w, id, f->source);
+		lb_jw_obj_end(w);
+	}
+	if (n)
+		lb_jw_arr_end(w);
+	json_decref(a);
+}
+
+static void
+rating_source(struct lb_jw *w, const char *name)
+{
+	if (!name)
+		return;
+	lb_jw_key(w, "source");
+	lb_jw_obj_begin(w);
+	lb_jw_kstr(w, "name", name);
+	lb_jw_obj_end(w);
+}
+
+/* The severity as its source rated it, and the CVSS score and vector. When
+ * the severity is the vendor's own (severitySource "vendor:..."), the CVSS
+ * is another opinion and gets a rating of its own, whose source we do not
+ * know; otherwise the severity came from that CVSS and one rating holds
+ * both. */
+static void
+write_ratings(struct lb_jw *w, const struct lb_finding *f)
+{
+	bool has_cvss = f->cvss_vector || f->cvss_score > 0;
+	bool vendor = f->severity_source && strncmp(f->severity_source, "vendor:", 7) == 0;
+	const char *method = f->cvss_vector ? score_method(f->cvss_vector) : NULL;
+
+	lb_jw_key(w, "ratings");
+	lb_jw_arr_begin(w);
+	lb_jw_obj_begin(w);
+	rating_source(w, f->severity_source ? f->severity_source : f->source);
+	if (has_cvss && vendor) {
+		lb_jw_kstr(w, "severity", cdx_severity(f->severity));
+		lb_jw_obj_end(w);
+		lb_jw_obj_begin(w);
+	}
+	if (f->cvss_score > 0 && isfinite(f->cvss_score))
+		lb_jw_kdouble(w, "score", f->cvss_score);
+	if (has_cvss && vendor)
+		lb_jw_kstr(w, "severity", f->cvss_score > 0 && isfinite(f->cvss_score) ?
+		    score_severity(f->cvss_score, method ? method : "other") : "unknown");
+	else
+		lb_jw_kstr(w, "severity", cdx_severity(f->severity));
+	if (method) {
+		lb_jw_kstr(w, "method", method);
+		lb_jw_kstr(w, "vector", f->cvss_vector);
+	}
+	lb_jw_obj_end(w);
+	lb_jw_arr_end(w);
+}
+
+static void
+write_affects(struct lb_jw *w, const struct lb_finding *f, const char *ref)
+{
+	bool fixed = f->fixed && version_fits(f->fixed) &&
+	    !(f->installed && strcmp(f->fixed, f->installed) == 0);
+
+	lb_jw_key(w, "affects");
+	lb_jw_arr_begin(w);
+	lb_jw_obj_begin(w);
+	lb_jw_kstr(w, "ref", ref);
+	if (version_fits(f->installed) || fixed) {
+		lb_jw_key(w, "versions");
+		lb_jw_arr_begin(w);
+		if (version_fits(f->installed)) {
+			lb_jw_obj_begin(w);
+			lb_jw_kstr(w, "version", f->installed);
+			lb_jw_kstr(w, "status",
+			    f->status == LB_VS_NOT_AFFECTED ? "unaffected" : "affected");
+			lb_jw_obj_end(w);
+		}
+		/* CycloneDX 1.6 has no "fixed in" field: the fix is the first
+		 * version the source knows to be unaffected */
+		if (fixed) {
+			lb_jw_obj_begin(w);
+			lb_jw_kstr(w, "version", f->fixed);
+			lb_jw_kstr(w, "status", "unaffected");
+			lb_jw_obj_end(w);
+		}
+		lb_jw_arr_end(w);
+	}
+	lb_jw_obj_end(w);
+	lb_jw_arr_end(w);
+}
+
+/* bom-1.6 "analysis" only where the source itself says so: a distribution
+ * that will not fix (response "will_not_fix", the supplier's answer) or a
+ * package it states is not affected (state "not_affected", with no
+ * justification since the feeds give none). Other statuses carry no
+ * analysis: lifebelt has not assessed exploitability. */
+static void
+write_analysis(struct lb_jw *w, const struct lb_finding *f)
+{
+	if (f->status == LB_VS_WONTFIX) {
+		lb_jw_key(w, "analysis");
+		lb_jw_obj_begin(w);
+		lb_jw_key(w, "response");
+		lb_jw_arr_begin(w);
+		lb_jw_str(w, "will_not_fix");
+		lb_jw_arr_end(w);
+		lb_jw_kstr(w, "detail", "the distribution will not fix this vulnerability");
+		lb_jw_obj_end(w);
+	} else if (f->status == LB_VS_NOT_AFFECTED) {
+		lb_jw_key(w, "analysis");
+		lb_jw_obj_begin(w);
+		lb_jw_kstr(w, "state", "not_affected");
+		lb_jw_kstr(w, "detail", "the source states that this package is not affected");
+		lb_jw_obj_end(w);
+	}
+}
+
+static void
+write_vuln(struct cdx *c, size_t r, size_t i)
+{
+	const struct lb_inventory *inv = c->rep->results[r];
+	const struct lb_finding *f = &inv->findings[i];
+	const struct lb_pkg *p = &inv->pkgs[f->pkg];
+	struct lb_jw *w = &c->w;
+	char *ref = lb_xasprintf("lifebelt:vuln:%zu:%zu", r, i);
+
+	lb_jw_obj_begin(w);
+	lb_jw_kstr(w, "bom-ref", ref);
+	lb_jw_kstr(w, "id", f->id);
+	if (f->source || url_fits(f->url)) {
+		lb_jw_key(w, "source");
+		lb_jw_obj_begin(w);
+		if (f->source)
+			lb_jw_kstr(w, "name", f->source);
+		if (url_fits(f->url))
+			lb_jw_kstr(w, "url", f->url);
+		lb_jw_obj_end(w);
+	}
+	write_references(w, f);
+	write_ratings(w, f);
+	if (f->title)
+		lb_jw_kstr(w, "description", f->title);
+	if (f->fixed && f->status != LB_VS_NOT_AFFECTED) {
+		char *rec = p->name ? lb_xasprintf("Upgrade %s to %s", p->name, f->fixed)
+		    : lb_xasprintf("Upgrade to %s", f->fixed);
+
+		lb_jw_kstr(w, "recommendation", rec);
+		free(rec);
+	}
+	if (url_fits(f->url)) {
+		lb_jw_key(w, "advisories");
+		lb_jw_arr_begin(w);
+		lb_jw_obj_begin(w);
+		lb_jw_kstr(w, "url", f->url);
+		lb_jw_obj_end(w);
+		lb_jw_arr_end(w);
+	}
+	write_analysis(w, f);
+	write_affects(w, f, c->refs[c->first[r] + f->pkg].ref);
+	lb_jw_key(w, "properties");
+	lb_jw_arr_begin(w);
+	prop(w, "lifebelt:vuln:status", lb_vstatus_name(f->status));
+	prop(w, "lifebelt:vuln:installedVersion", f->installed);
+	prop(w, "lifebelt:vuln:fixedVersion", f->fixed);
+	lb_jw_arr_end(w);
+	lb_jw_obj_end(w);
+	free(ref);
+}
+
+/* Written only when some image was matched against a database: an absent
+ * array says "not looked for", an empty one "none found". */
+static void
+write_vulns(struct cdx *c)
+{
+	const struct lb_report *rep = c->rep;
+	bool scanned = false;
+
+	for (size_t r = 0; r < rep->nresults; r++)
+		scanned = scanned || rep->results[r]->vulns_scanned;
+	if (!scanned)
+		return;
+	lb_jw_key(&c->w, "vulnerabilities");
+	lb_jw_arr_begin(&c->w);
+	for (size_t r = 0; r < rep->nresults; r++) {
+		const struct lb_inventory *inv = rep->results[r];
+
+		for (size_t i = 0; i < inv->nfindings; i++) {
+			/* the matcher never makes these; a bug must not make the BOM invalid */
+			if (LB_NEVER(inv->findings[i].pkg >= inv->npkgs || !inv->findings[i].id))
+				continue;
+			write_vuln(c, r, i);
+		}
+	}
+	lb_jw_arr_end(&c->w);
 }
 
 static int
@@ -462,6 +805,7 @@ cdx_write(struct lb_ctx *cx, const struct lb_report *rep_in, FILE *out)
 	lb_jw_arr_end(&c.w);
 	if (rep.nresults > 0)
 		write_dependencies(&c);
+	write_vulns(&c);
 	lb_jw_obj_end(&c.w);
 	r = lb_jw_finish(&c.w);
 	release_refs(&c);

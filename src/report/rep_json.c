@@ -1,20 +1,38 @@
 /* rep_json.c - lifebelt's own JSON report (--format json).
  * The shape is documented in docs/json-schema.md and checked by
- * docs/lifebelt-report-1.0.schema.json; change the three together and bump
- * LB_JSON_SCHEMA_VERSION (minor for additions, major for breaking changes).
+ * docs/lifebelt-report-1.1.schema.json; change the three together and bump
+ * LB_JSON_SCHEMA_VERSION (minor for additions, major for breaking changes)
+ * and the schema file's name with it.
  */
 #include "report/writer.h"
 
+#include <math.h>
 #include <stdint.h>
+#include <time.h>
 
+#include <jansson.h>
+
+#include "base/lb_err.h"
 #include "base/lb_json_w.h"
+#include "match/match.h"
 #include "base/lb_banned.h"
 
-#define LB_JSON_SCHEMA_VERSION "1.0"
+#define LB_JSON_SCHEMA_VERSION "1.1"
 
 #ifndef LB_VERSION
 #define LB_VERSION "0.0.0"
 #endif
+
+/* RFC 3339 UTC now, for a report whose caller gave no time. */
+static void
+now_rfc3339(char out[32])
+{
+	struct tm tm;
+	time_t t = time(NULL);
+
+	if (!gmtime_r(&t, &tm) || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 32, "1970-01-01T00:00:00Z");
+}
 
 static void
 write_source(struct lb_jw *w, const struct lb_inventory *inv)
@@ -100,6 +118,67 @@ write_pkg(struct lb_jw *w, const struct lb_pkg *p, const struct lb_inventory *in
 	lb_jw_obj_end(w);
 }
 
+/* aliases are stored as a JSON array of strings; anything else in it is
+ * dropped, and a value that does not parse is an empty list */
+static void
+write_aliases(struct lb_jw *w, const char *aliases)
+{
+	json_t *a = aliases ? json_loads(aliases, 0, NULL) : NULL;
+
+	lb_jw_key(w, "aliases");
+	lb_jw_arr_begin(w);
+	for (size_t i = 0; i < json_array_size(a); i++)
+		if (json_is_string(json_array_get(a, i)))
+			lb_jw_str(w, json_string_value(json_array_get(a, i)));
+	lb_jw_arr_end(w);
+	json_decref(a);
+}
+
+/* The schema's severity enum: the database's word in its canonical case,
+ * "UNKNOWN" for anything else. */
+static const char *
+severity_name(const char *s)
+{
+	static const char *const names[] = {
+		[LB_SEV_UNKNOWN] = "UNKNOWN", [LB_SEV_LOW] = "LOW", [LB_SEV_MEDIUM] = "MEDIUM",
+		[LB_SEV_HIGH] = "HIGH", [LB_SEV_CRITICAL] = "CRITICAL",
+	};
+	int r = lb_severity_parse(s);
+
+	return r < 0 ? "UNKNOWN" : names[r];
+}
+
+static void
+write_finding(struct lb_jw *w, const struct lb_finding *f, const struct lb_inventory *inv)
+{
+	const struct lb_pkg *p = &inv->pkgs[f->pkg];
+
+	lb_jw_obj_begin(w);
+	lb_jw_kstr(w, "id", f->id);
+	write_aliases(w, f->aliases);
+	lb_jw_kuint(w, "package", f->pkg);
+	lb_jw_kstr(w, "pkgName", p->name);
+	lb_jw_kstr(w, "pkgPurl", p->purl);
+	lb_jw_kstr(w, "installedVersion", f->installed);
+	lb_jw_kstr(w, "fixedVersion", f->fixed);
+	lb_jw_kstr(w, "status", lb_vstatus_name(f->status));
+	lb_jw_kstr(w, "severity", severity_name(f->severity));
+	lb_jw_kstr(w, "severitySource", f->severity_source);
+	lb_jw_kstr(w, "cvssVector", f->cvss_vector);
+	if (f->cvss_score > 0 && isfinite(f->cvss_score))
+		lb_jw_kdouble(w, "cvssScore", f->cvss_score);
+	else
+		lb_jw_knull(w, "cvssScore");
+	if (p->layer >= 0 && (size_t)p->layer < inv->nlayers)
+		lb_jw_kint(w, "layer", p->layer);
+	else
+		lb_jw_knull(w, "layer");
+	lb_jw_kstr(w, "dataSource", f->source);
+	lb_jw_kstr(w, "title", f->title);
+	lb_jw_kstr(w, "primaryUrl", f->url);
+	lb_jw_obj_end(w);
+}
+
 static void
 write_result(struct lb_jw *w, const struct lb_inventory *inv, int with_files)
 {
@@ -118,6 +197,20 @@ write_result(struct lb_jw *w, const struct lb_inventory *inv, int with_files)
 	for (size_t i = 0; i < inv->npkgs; i++)
 		write_pkg(w, &inv->pkgs[i], inv, with_files);
 	lb_jw_arr_end(w);
+	/* null when no database was used: "not looked for" is not "none found" */
+	lb_jw_key(w, "vulnerabilities");
+	if (!inv->vulns_scanned) {
+		lb_jw_null(w);
+	} else {
+		lb_jw_arr_begin(w);
+		for (size_t i = 0; i < inv->nfindings; i++) {
+			/* the matcher never makes these; a bug must not break the schema */
+			if (LB_NEVER(inv->findings[i].pkg >= inv->npkgs || !inv->findings[i].id))
+				continue;
+			write_finding(w, &inv->findings[i], inv);
+		}
+		lb_jw_arr_end(w);
+	}
 	lb_jw_obj_end(w);
 }
 
@@ -125,8 +218,11 @@ static int
 json_write(struct lb_ctx *cx, const struct lb_report *rep, FILE *out)
 {
 	struct lb_jw w;
+	char now[32];
 
 	(void)cx;
+	if (!rep->created)
+		now_rfc3339(now);
 	lb_jw_init(&w, out, true);
 	lb_jw_obj_begin(&w);
 	lb_jw_kstr(&w, "schemaVersion", LB_JSON_SCHEMA_VERSION);
@@ -135,7 +231,7 @@ json_write(struct lb_ctx *cx, const struct lb_report *rep, FILE *out)
 	lb_jw_kstr(&w, "name", "lifebelt");
 	lb_jw_kstr(&w, "version", rep->tool_version ? rep->tool_version : LB_VERSION);
 	lb_jw_obj_end(&w);
-	lb_jw_kstr(&w, "createdAt", rep->created);
+	lb_jw_kstr(&w, "createdAt", rep->created ? rep->created : now);
 	lb_jw_key(&w, "results");
 	lb_jw_arr_begin(&w);
 	for (size_t i = 0; i < rep->nresults; i++)

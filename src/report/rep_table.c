@@ -4,16 +4,20 @@
  * printed, so control characters, escape sequences, C1 controls, bidi
  * overrides and invalid UTF-8 never reach the terminal (osv-scanner PR
  * #2973: a package name carried "::" workflow commands into CI logs).
- * No colour yet; when some is added it must honour NO_COLOR and cx->color.
+ * The only escape sequences written are our own severity colours, and only
+ * when the output is a terminal and NO_COLOR is unset or empty
+ * (no-color.org); a file or a pipe gets plain text.
  */
 #include "report/writer.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/lb_alloc.h"
 #include "base/lb_err.h"
+#include "match/match.h"
 #include "base/lb_banned.h"
 
 enum { COL_NAME, COL_VERSION, COL_ARCH, COL_SOURCE, COL_LAYER, NCOLS };
@@ -66,16 +70,25 @@ field(FILE *out, const char *label, const char *value)
 }
 
 static void
-write_row(FILE *out, char *const cell[NCOLS], const size_t w[NCOLS])
+write_row_n(FILE *out, char *const *cell, const size_t *w, int ncols, const char *const *color)
 {
-	for (int c = 0; c < NCOLS; c++) {
+	for (int c = 0; c < ncols; c++) {
 		size_t cw = width(cell[c]);
 
-		fputs(cell[c], out);
-		if (c + 1 < NCOLS)
+		if (color && color[c])
+			fprintf(out, "%s%s\033[0m", color[c], cell[c]);
+		else
+			fputs(cell[c], out);
+		if (c + 1 < ncols)
 			pad(out, (cw < w[c] ? w[c] - cw : 0) + 2);
 	}
 	fputc('\n', out);
+}
+
+static void
+write_row(FILE *out, char *const cell[NCOLS], const size_t w[NCOLS])
+{
+	write_row_n(out, cell, w, NCOLS, NULL);
 }
 
 static char *
@@ -141,8 +154,153 @@ write_packages(FILE *out, const struct lb_inventory *inv)
 	free(rows);
 }
 
+enum { VC_PKG, VC_ID, VC_SEV, VC_STATUS, VC_INST, VC_FIXED, VC_TITLE, NVCOLS };
+
+static const char *const vcol_title[NVCOLS] = {
+	"PACKAGE", "VULNERABILITY", "SEVERITY", "STATUS", "INSTALLED", "FIXED", "TITLE"
+};
+
+/* Titles are cut to this many characters; the JSON report has them whole. */
+#define MAX_TITLE 60
+
+/* LB_SEV_*; a severity the database did not normalise counts as unknown. */
+static int
+sev_rank(const char *s)
+{
+	int r = lb_severity_parse(s);
+
+	return r < 0 ? LB_SEV_UNKNOWN : r;
+}
+
+/* The severity cell: as counted in the summary, whatever the case or
+ * spelling the database used. */
+static const char *
+sev_name(const char *sev)
+{
+	static const char *const names[] = {
+		[LB_SEV_CRITICAL] = "CRITICAL", [LB_SEV_HIGH] = "HIGH", [LB_SEV_MEDIUM] = "MEDIUM",
+		[LB_SEV_LOW] = "LOW", [LB_SEV_UNKNOWN] = "UNKNOWN",
+	};
+
+	return names[sev_rank(sev)];
+}
+
+/* SGR colour of a severity cell, or NULL for none (color: see table_write). */
+static const char *
+sev_color(const char *sev, int color)
+{
+	static const char *const sgr[] = {
+		[LB_SEV_CRITICAL] = "\033[1;31m", [LB_SEV_HIGH] = "\033[31m",
+		[LB_SEV_MEDIUM] = "\033[33m", [LB_SEV_LOW] = "\033[34m", [LB_SEV_UNKNOWN] = NULL,
+	};
+
+	return color ? sgr[sev_rank(sev)] : NULL;
+}
+
+/* Cuts a sanitised s to at most max (> 3) code points, the last three of
+ * them "..." when something was cut. */
 static void
-write_result(FILE *out, const struct lb_inventory *inv)
+cut(char *s, size_t max)
+{
+	char *dots = NULL;
+	size_t n = 0;
+
+	for (char *p = s; *p; p++) {
+		if (((unsigned char)*p & 0xc0) == 0x80)
+			continue;
+		if (n == max - 3)
+			dots = p;
+		if (n++ == max) {
+			memcpy(dots, "...", 4);   /* 3 code points and more follow dots */
+			return;
+		}
+	}
+}
+
+static int
+finding_cmp(const void *a, const void *b, void *arg)
+{
+	const struct lb_inventory *sort_inv = arg;
+	const struct lb_finding *x = *(const struct lb_finding *const *)a;
+	const struct lb_finding *y = *(const struct lb_finding *const *)b;
+	int c = sev_rank(y->severity) - sev_rank(x->severity);
+
+	if (c)
+		return c;
+	if ((c = strcmp(sort_inv->pkgs[x->pkg].name ? sort_inv->pkgs[x->pkg].name : "",
+	    sort_inv->pkgs[y->pkg].name ? sort_inv->pkgs[y->pkg].name : "")))
+		return c;
+	if ((c = strcmp(x->id, y->id)))
+		return c;
+	return x < y ? -1 : x > y;     /* the same ID in two packages of one name */
+}
+
+/* A summary line by severity, then one row per finding, most severe first. */
+static void
+write_vulns(FILE *out, const struct lb_inventory *inv, int color)
+{
+	size_t count[LB_SEV_CRITICAL + 1] = { 0 }, w[NVCOLS], n = 0;
+	const struct lb_finding **order;
+	char *(*rows)[NVCOLS];
+
+	order = lb_xcalloc(inv->nfindings + 1, sizeof(*order));
+	for (size_t i = 0; i < inv->nfindings; i++) {
+		/* the matcher never makes these; a bug must not crash the report */
+		if (LB_NEVER(inv->findings[i].pkg >= inv->npkgs || !inv->findings[i].id))
+			continue;
+		order[n++] = &inv->findings[i];
+		count[sev_rank(inv->findings[i].severity)]++;
+	}
+	fprintf(out, "Vulnerabilities: %zu (CRITICAL: %zu, HIGH: %zu, MEDIUM: %zu, LOW: %zu, "
+	    "UNKNOWN: %zu)\n", n, count[LB_SEV_CRITICAL], count[LB_SEV_HIGH], count[LB_SEV_MEDIUM],
+	    count[LB_SEV_LOW], count[LB_SEV_UNKNOWN]);
+	if (n == 0) {
+		free(order);
+		return;
+	}
+	fputc('\n', out);
+	qsort_r(order, n, sizeof(*order), finding_cmp, (void *)inv);
+	rows = lb_xcalloc(n, sizeof(*rows));
+	for (int c = 0; c < NVCOLS; c++)
+		w[c] = strlen(vcol_title[c]);
+	for (size_t i = 0; i < n; i++) {
+		const struct lb_finding *f = order[i];
+
+		rows[i][VC_PKG] = safe_dup(inv->pkgs[f->pkg].name);
+		rows[i][VC_ID] = safe_dup(f->id);
+		rows[i][VC_SEV] = lb_xstrdup(sev_name(f->severity));
+		rows[i][VC_STATUS] = safe_dup(lb_vstatus_name(f->status));
+		rows[i][VC_INST] = safe_dup(f->installed);
+		rows[i][VC_FIXED] = safe_dup(f->fixed);
+		rows[i][VC_TITLE] = safe_dup(f->title);
+		cut(rows[i][VC_TITLE], MAX_TITLE);
+		for (int c = 0; c < NVCOLS; c++) {
+			size_t cw = width(rows[i][c]);
+
+			if (!rows[i][c][0]) {
+				free(rows[i][c]);
+				rows[i][c] = lb_xstrdup("-");
+				cw = 1;
+			}
+			if (cw > w[c])
+				w[c] = cw > MAX_COL_WIDTH ? MAX_COL_WIDTH : cw;
+		}
+	}
+	write_row_n(out, (char *const *)vcol_title, w, NVCOLS, NULL);
+	for (size_t i = 0; i < n; i++) {
+		const char *colors[NVCOLS] = { 0 };
+
+		colors[VC_SEV] = sev_color(order[i]->severity, color);
+		write_row_n(out, rows[i], w, NVCOLS, colors);
+		for (int c = 0; c < NVCOLS; c++)
+			free(rows[i][c]);
+	}
+	free(rows);
+	free(order);
+}
+
+static void
+write_result(FILE *out, const struct lb_inventory *inv, int with_packages, int color)
 {
 	const struct lb_os *os = &inv->os;
 	char *s, *kind;
@@ -172,7 +330,15 @@ write_result(FILE *out, const struct lb_inventory *inv)
 		fprintf(out, "%-10s PARTIAL: %zu warning%s, the results may be incomplete\n",
 		    "Status:", inv->nwarnings, inv->nwarnings == 1 ? "" : "s");
 	fputc('\n', out);
-	write_packages(out, inv);
+	if (inv->vulns_scanned) {
+		write_vulns(out, inv, color);
+		if (with_packages) {
+			fputc('\n', out);
+			write_packages(out, inv);
+		}
+	} else {
+		write_packages(out, inv);
+	}
 	if (inv->nwarnings) {
 		fputs("\nWarnings:\n", out);
 		for (size_t i = 0; i < inv->nwarnings; i++) {
@@ -186,6 +352,8 @@ write_result(FILE *out, const struct lb_inventory *inv)
 static int
 table_write(struct lb_ctx *cx, const struct lb_report *rep, FILE *out)
 {
+	const char *no_color = getenv("NO_COLOR");
+	int color = isatty(fileno(out)) && !(no_color && no_color[0]);
 	size_t n = 0;
 
 	(void)cx;
@@ -194,7 +362,7 @@ table_write(struct lb_ctx *cx, const struct lb_report *rep, FILE *out)
 			continue;
 		if (n++ > 0)
 			fputc('\n', out);
-		write_result(out, rep->results[i]);
+		write_result(out, rep->results[i], rep->with_packages, color);
 	}
 	if (n == 0)
 		fputs("(no images scanned)\n", out);

@@ -16,6 +16,7 @@ struct lb_report {
 	struct lb_inventory **results; /* not owned by the report */
 	size_t nresults;
 	int with_files;               /* list each package's installed files (--list-files) */
+	int with_packages;            /* table: list packages even when vulnerabilities are shown */
 };
 
 struct lb_writer_ops {

@@ -2,11 +2,13 @@
 // validate-schema.js - checks a JSON document against a JSON Schema with ajv.
 //
 //   node validate-schema.js SCHEMA [EXTRA_SCHEMA...] DOCUMENT
+//   node validate-schema.js SCHEMA [EXTRA_SCHEMA...] -- DOCUMENT...
 //
 // SCHEMA is the schema the document must satisfy; each EXTRA_SCHEMA is
 // registered under its own $id so that $refs to it resolve (CycloneDX's
 // bom-1.6 refers to spdx.schema.json and jsf-0.82.schema.json).
-// Exit status: 0 valid, 1 invalid, 2 usage or setup error, 77 when ajv is
+// The second form checks several documents with one compiled schema.
+// Exit status: 0 all valid, 1 one is invalid, 2 usage or setup error, 77 when ajv is
 // not installed (run `npm ci` in tests/tools), so shell tests can skip.
 'use strict';
 
@@ -27,8 +29,11 @@ try {
 }
 
 const args = process.argv.slice(2);
-if (args.length < 2)
-	die(2, 'usage: validate-schema.js SCHEMA [EXTRA_SCHEMA...] DOCUMENT');
+const dash = args.indexOf('--');
+const schemaArgs = dash >= 0 ? args.slice(0, dash) : args.slice(0, -1);
+const docArgs = dash >= 0 ? args.slice(dash + 1) : args.slice(-1);
+if (schemaArgs.length < 1 || docArgs.length < 1)
+	die(2, 'usage: validate-schema.js SCHEMA [EXTRA_SCHEMA...] [--] DOCUMENT...');
 
 function load(p) {
 	try {
@@ -47,25 +52,29 @@ for (const f of ['idn-email', 'idn-hostname', 'iri', 'iri-reference'])
 	if (!ajv.formats[f])
 		ajv.addFormat(f, true);
 
-const schema = load(args[0]);
-for (const extra of args.slice(1, -1)) {
+const schema = load(schemaArgs[0]);
+for (const extra of schemaArgs.slice(1)) {
 	const s = load(extra);
 	ajv.addSchema(s, s.$id || path.basename(extra));
 }
-const docPath = args[args.length - 1];
-const doc = load(docPath);
 
 let validate;
 try {
 	validate = ajv.compile(schema);
 } catch (e) {
-	die(2, "cannot compile '" + args[0] + "': " + e.message);
+	die(2, "cannot compile '" + schemaArgs[0] + "': " + e.message);
 }
-if (validate(doc)) {
-	process.stdout.write(docPath + ': valid\n');
-	process.exit(0);
+let bad = 0;
+for (const docPath of docArgs) {
+	const doc = load(docPath);
+
+	if (validate(doc)) {
+		process.stdout.write(docPath + ': valid\n');
+		continue;
+	}
+	bad++;
+	for (const err of validate.errors.slice(0, 50))
+		process.stderr.write(docPath + ': ' + (err.instancePath || '/') + ' ' + err.message +
+		    (err.params ? ' ' + JSON.stringify(err.params) : '') + '\n');
 }
-for (const err of validate.errors.slice(0, 50))
-	process.stderr.write(docPath + ': ' + (err.instancePath || '/') + ' ' + err.message +
-	    (err.params ? ' ' + JSON.stringify(err.params) : '') + '\n');
-process.exit(1);
+process.exit(bad ? 1 : 0);

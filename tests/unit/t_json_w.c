@@ -133,7 +133,7 @@ test_escapes(void **state)
 	/* C1 controls: U+009B is CSI in some terminals */
 	check_str("\xc2\x9b" "2J", 4, "\"\\u009b2J\"");
 	/* valid non-ASCII passes through */
-	check_str("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 13,
+	check_str("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14,
 	    "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
 	/* U+2028/2029 end JavaScript lines */
 	check_str("\xe2\x80\xa8\xe2\x80\xa9", 6, "\"\\u2028\\u2029\"");
@@ -202,7 +202,7 @@ test_all_bytes(void **state)
 	assert_valid_utf8(s);
 	for (const char *c = s; *c; c++)
 		assert_true((unsigned char)*c >= 0x20 && *c != 0x7f);
-	v = json_loads(s, JSON_DECODE_ANY, &err);
+	v = json_loads(s, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
 	if (!v)
 		fail_msg("jansson: %s", err.text);
 	assert_true(json_is_string(v));

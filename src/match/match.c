@@ -1,0 +1,334 @@
+#include "match/match.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/lb_alloc.h"
+#include "base/lb_err.h"
+#include "version/vercmp.h"
+
+static const char *const debian_codenames[] = {
+	[7] = "wheezy", [8] = "jessie", [9] = "stretch", [10] = "buster",
+	[11] = "bullseye", [12] = "bookworm", [13] = "trixie", [14] = "forky",
+};
+
+char *
+lb_match_distro(const struct lb_os *os)
+{
+	const char *v = os->version_id ? os->version_id : os->version;
+
+	if (!os->family)
+		return NULL;
+	if (strcmp(os->family, "debian") == 0) {
+		if (os->codename && *os->codename)
+			return lb_xasprintf("debian:%s", os->codename);
+		if (v) {
+			long major = strtol(v, NULL, 10);
+			if (major >= 7 && major <= 14)
+				return lb_xasprintf("debian:%s", debian_codenames[major]);
+		}
+		return NULL;
+	}
+	if (strcmp(os->family, "alpine") == 0) {
+		/* "3.18.4" -> "v3.18"; edge stays "edge" */
+		const char *p = os->version ? os->version : v;
+		const char *dot;
+		if (!p)
+			return NULL;
+		dot = strchr(p, '.');
+		if (dot && (dot = strchr(dot + 1, '.')))
+			return lb_xasprintf("alpine:v%.*s", (int)(dot - p), p);
+		return lb_xasprintf("alpine:v%s", p);
+	}
+	if (strcmp(os->family, "wolfi") == 0 || strcmp(os->family, "chainguard") == 0)
+		return lb_xasprintf("%s", os->family);
+	if (v)
+		return lb_xasprintf("%s:%s", os->family, v);
+	return NULL;
+}
+
+static int
+cmp(const char *eco, const char *a, const char *b, int *out)
+{
+	return lb_vercmp(eco, a, b, out);
+}
+
+/* OSV schema "Evaluation": events in version order; introduced turns
+ * vulnerability on, fixed (v >= fixed) and last_affected (v > it) off. */
+static int
+in_range(json_t *range, const char *eco, const char *version)
+{
+	json_t *events = json_object_get(range, "events");
+	size_t n = json_array_size(events);
+	int vulnerable = 0, c, r;
+	const char **vers;
+	int *kind;
+
+	if (!json_is_array(events) || n == 0 || n > 4096)
+		return -LB_E_FORMAT;
+	vers = lb_xcalloc(n, sizeof(*vers));
+	kind = lb_xcalloc(n, sizeof(*kind));
+	for (size_t i = 0; i < n; i++) {
+		json_t *e = json_array_get(events, i);
+		const char *k;
+		json_t *val;
+		json_object_foreach(e, k, val) {
+			if (!json_is_string(val))
+				continue;
+			if (strcmp(k, "introduced") == 0)
+				kind[i] = 1;
+			else if (strcmp(k, "fixed") == 0)
+				kind[i] = 2;
+			else if (strcmp(k, "last_affected") == 0)
+				kind[i] = 3;
+			else
+				continue;
+			vers[i] = json_string_value(val);
+		}
+	}
+	/* insertion sort by version ("0" first); n is small */
+	for (size_t i = 1; i < n; i++) {
+		for (size_t j = i; j > 0; j--) {
+			int less;
+			if (!vers[j] || !vers[j - 1])
+				break;
+			if (strcmp(vers[j], "0") == 0)
+				less = strcmp(vers[j - 1], "0") != 0;
+			else if (strcmp(vers[j - 1], "0") == 0)
+				less = 0;
+			else if (cmp(eco, vers[j], vers[j - 1], &c) < 0)
+				less = 0;
+			else
+				less = c < 0;
+			if (!less)
+				break;
+			{
+				const char *tv = vers[j]; int tk = kind[j];
+				vers[j] = vers[j - 1]; kind[j] = kind[j - 1];
+				vers[j - 1] = tv; kind[j - 1] = tk;
+			}
+		}
+	}
+	r = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!vers[i] || !kind[i])
+			continue;
+		if (kind[i] == 1) {
+			if (strcmp(vers[i], "0") == 0) {
+				vulnerable = 1;
+				continue;
+			}
+			if ((r = cmp(eco, version, vers[i], &c)) < 0)
+				goto out;
+			if (c >= 0)
+				vulnerable = 1;
+		} else {
+			if ((r = cmp(eco, version, vers[i], &c)) < 0) {
+				if (r == -LB_E_FORMAT && lb_vercmp_find(eco) &&
+				    lb_vercmp_find(eco)->validate(lb_slice_str(version)) == 0) {
+					r = 0;       /* a bad event version: skip that event */
+					continue;
+				}
+				goto out;
+			}
+			if ((kind[i] == 2 && c >= 0) || (kind[i] == 3 && c > 0))
+				vulnerable = 0;
+		}
+	}
+	r = vulnerable;
+out:
+	free(vers);
+	free(kind);
+	return r;
+}
+
+int
+lb_match_advisory(const struct lb_advisory *a, const char *eco, const char *version)
+{
+	json_t *j;
+	int c, r, any = 0;
+
+	if (a->status == LB_VS_NOT_AFFECTED)
+		return 0;
+	if (a->versions && (j = json_loads(a->versions, 0, NULL))) {
+		for (size_t i = 0; i < json_array_size(j); i++) {
+			const char *v = json_string_value(json_array_get(j, i));
+			if (v && (strcmp(v, version) == 0 ||
+			    (lb_vercmp(eco, v, version, &c) == 0 && c == 0))) {
+				json_decref(j);
+				return 1;
+			}
+		}
+		any = json_array_size(j) > 0;
+		json_decref(j);
+	}
+	if (a->ranges && (j = json_loads(a->ranges, 0, NULL))) {
+		int seen = 0;
+		for (size_t i = 0; i < json_array_size(j); i++) {
+			json_t *rg = json_array_get(j, i);
+			const char *t = json_string_value(json_object_get(rg, "type"));
+			if (!t || (strcmp(t, "ECOSYSTEM") != 0 && strcmp(t, "SEMVER") != 0))
+				continue;   /* GIT ranges name commits, not versions */
+			seen = 1;
+			if ((r = in_range(rg, eco, version)) != 0) {
+				json_decref(j);
+				return r;
+			}
+		}
+		json_decref(j);
+		if (seen)
+			return 0;
+	}
+	if (any)
+		return 0;
+	if (a->fixed && *a->fixed) {
+		if ((r = lb_vercmp(eco, version, a->fixed, &c)) < 0)
+			return r;
+		return c < 0;
+	}
+	/* no version information: unfixed, will-not-fix, no-dsa, end-of-life */
+	return a->status != LB_VS_FIXED;
+}
+
+/* PEP 503: lowercase, runs of "-", "_", "." become "-". */
+static char *
+query_name(const struct lb_pkg *p)
+{
+	const char *n = p->name;
+	char *out, *o;
+
+	if ((strcmp(p->type, "deb") == 0 || strcmp(p->type, "apk") == 0 || strcmp(p->type, "rpm") == 0) &&
+	    p->src_name && *p->src_name)
+		n = p->src_name;
+	if (strcmp(p->type, "pypi") != 0)
+		return lb_xstrdup(n);
+	out = o = lb_xmalloc(strlen(n) + 1);
+	for (const char *s = n; *s; s++) {
+		if (*s == '-' || *s == '_' || *s == '.') {
+			if (o == out || o[-1] != '-')
+				*o++ = '-';
+		} else {
+			*o++ = (char)tolower((unsigned char)*s);
+		}
+	}
+	*o = 0;
+	return out;
+}
+
+struct qctx {
+	struct lb_ctx *cx;
+	struct lb_inventory *inv;
+	size_t pkg;
+	const char *eco, *version;
+	int bad;       /* warned once about this package's version */
+};
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? lb_xstrdup(s) : NULL;
+}
+
+static int
+on_advisory(void *arg, const struct lb_advisory *a)
+{
+	struct qctx *q = arg;
+	struct lb_finding *f;
+	int r;
+
+	r = lb_match_advisory(a, q->eco, q->version);
+	if (r < 0) {
+		if (!q->bad) {
+			lb_warn(q->cx, "cannot compare version '%s' of %s package '%s' with advisory %s",
+			    q->version, q->eco, q->inv->pkgs[q->pkg].name, a->id);
+			q->bad = 1;
+		}
+		return 0;
+	}
+	if (!r)
+		return 0;
+	/* one finding per package and ID, whichever source says it first */
+	for (size_t i = q->inv->nfindings; i-- > 0;) {
+		if (q->inv->findings[i].pkg != q->pkg)
+			break;
+		if (strcmp(q->inv->findings[i].id, a->id) == 0)
+			return 0;
+	}
+	f = lb_inventory_add_finding(q->inv);
+	f->id = lb_xstrdup(a->id);
+	f->aliases = dup_or_null(a->aliases);
+	f->pkg = q->pkg;
+	f->installed = lb_xstrdup(q->version);
+	f->fixed = a->fixed && *a->fixed ? lb_xstrdup(a->fixed) : NULL;
+	f->status = a->status;
+	f->severity = lb_xstrdup(a->severity ? a->severity : "UNKNOWN");
+	f->severity_source = dup_or_null(a->severity_source);
+	f->cvss_vector = dup_or_null(a->cvss_vector);
+	f->cvss_score = a->cvss_score;
+	f->source = dup_or_null(a->source);
+	f->title = dup_or_null(a->title);
+	f->url = dup_or_null(a->url);
+	return 0;
+}
+
+int
+lb_match_inventory(struct lb_ctx *cx, struct lb_vulndb *db, struct lb_inventory *inv)
+{
+	char *distro = lb_match_distro(&inv->os);
+	int r = 0;
+
+	for (size_t i = 0; i < inv->npkgs && r >= 0; i++) {
+		struct lb_pkg *p = &inv->pkgs[i];
+		struct qctx q = { .cx = cx, .inv = inv, .pkg = i, .eco = p->type };
+		int os_pkg = strcmp(p->type, "deb") == 0 || strcmp(p->type, "apk") == 0 ||
+		    strcmp(p->type, "rpm") == 0;
+		char *name;
+
+		if (!p->name || !p->version || !p->type)
+			continue;
+		if (os_pkg && !distro)
+			continue;   /* an OS package of an unknown release: nothing to match against */
+		/* the tracker lists source versions (a binNMU "+b1" is the same source) */
+		q.version = (strcmp(p->type, "deb") == 0 && p->src_version) ? p->src_version : p->version;
+		name = query_name(p);
+		r = lb_vulndb_query(db, p->type, os_pkg ? distro : NULL, name, on_advisory, &q);
+		free(name);
+	}
+	inv->vulns_scanned = true;
+	free(distro);
+	return r < 0 ? r : 0;
+}
+
+void
+lb_findings_filter(struct lb_inventory *inv, unsigned severities, int ignore_unfixed)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < inv->nfindings; i++) {
+		struct lb_finding *f = &inv->findings[i];
+		int sev = lb_severity_parse(f->severity);
+		int keep = 1;
+
+		if (severities && !(severities & (1u << (sev < 0 ? LB_SEV_UNKNOWN : sev))))
+			keep = 0;
+		if (ignore_unfixed && !f->fixed)
+			keep = 0;
+		if (keep) {
+			inv->findings[k++] = *f;
+			continue;
+		}
+		free(f->id);
+		free(f->aliases);
+		free(f->installed);
+		free(f->fixed);
+		free(f->severity);
+		free(f->severity_source);
+		free(f->cvss_vector);
+		free(f->source);
+		free(f->title);
+		free(f->url);
+	}
+	inv->nfindings = k;
+}
