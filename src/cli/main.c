@@ -1,20 +1,17 @@
-/* main.c - the lifebelt command line. */
+/* main.c - the lifebelt command line: global set-up and dispatch. */
 #include <errno.h>
 #include <ftw.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "analyze/inventory.h"
 #include "base/lb_alloc.h"
 #include "base/lb_ctx.h"
-#include "base/lb_err.h"
+#include "cli/cli.h"
 #include "image/image.h"
 #include "report/writer.h"
 
@@ -26,7 +23,8 @@ static int
 rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	(void)sb, (void)flag, (void)ftw;
-	return remove(p) == 0 ? 0 : 0;
+	remove(p);
+	return 0;
 }
 
 static void
@@ -54,26 +52,35 @@ signal_thread(void *arg)
 	return NULL;
 }
 
-static void
-usage(FILE *f)
+void
+lb_cli_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: lifebelt image --input PATH [options]   scan an image on disk\n"
 	    "       lifebelt rootfs DIR [options]           scan a root filesystem\n"
+	    "       lifebelt db build|update|info ...       manage the vulnerability database\n"
+	    "       lifebelt version compare ECO A B|-      compare versions as ECO orders them\n"
 	    "       lifebelt --version | --help\n"
 	    "\n"
 	    "PATH is a docker save archive, an OCI image layout directory (optionally\n"
 	    "DIR:TAG or DIR@sha256:DIGEST) or an OCI archive; the kind is read from\n"
 	    "the content. Compressed archives (gzip, zstd) are accepted.\n"
 	    "\n"
-	    "options:\n"
+	    "scan options:\n"
 	    "  -i, --input PATH         the image to scan (image)\n"
 	    "      --platform P         os/arch[/variant], or 'all' (default: the only one,\n"
 	    "                           else the host's, %s)\n"
 	    "      --image NAME[:TAG]   pick one image of an archive holding several\n"
 	    "  -f, --format FMT         %s (default table)\n"
 	    "  -o, --output FILE        write the report to FILE instead of stdout\n"
-	    "      --list-files         list each package's installed files (json)\n"
+	    "      --scanners LIST      vuln (default), or none for the inventory only\n"
+	    "      --db FILE            vulnerability database (default <cache>/db/lifebelt.db)\n"
+	    "      --severity LIST      report only these: UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL\n"
+	    "      --ignore-unfixed     hide vulnerabilities that have no fixed version\n"
+	    "      --exit-code N        exit N (1-63) when vulnerabilities remain after filters\n"
+	    "      --offline            never use the network (scans never do today)\n"
+	    "      --list-packages      table: list packages too when vulnerabilities are shown\n"
+	    "      --list-files         list each package's installed files (json, cyclonedx)\n"
 	    "      --cache-dir DIR      cache folder (default $XDG_CACHE_HOME/lifebelt)\n"
 	    "  -j, --threads N          layers analysed in parallel (default: cores)\n"
 	    "  -q, --quiet              print errors only\n"
@@ -81,117 +88,97 @@ usage(FILE *f)
 	    "  -h, --help               this help\n"
 	    "  -V, --version            print the version\n"
 	    "\n"
-	    "exit status: 0 ok, 64 usage, 65 bad input data (integrity), 66 input not\n"
-	    "found, 70 internal error, 74 I/O error; see docs/exit-codes.md\n",
+	    "exit status: 0 ok, N from --exit-code, 64 usage, 65 bad input data\n"
+	    "(integrity), 66 input not found, 69 no database for --exit-code, 70 internal\n"
+	    "error, 73 cannot create the output, 74 I/O error; see docs/conventions.md\n",
 	    lb_host_platform(), lb_writer_names());
 }
 
+/* Options every subcommand understands, read before dispatch. */
 static void
-now_rfc3339(char *out, size_t cap)
+prescan(int argc, char **argv, struct lb_cli *cli, int *verbose)
 {
-	time_t t = time(NULL);
-	struct tm tm;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			break;
+		if ((strcmp(a, "--cache-dir") == 0 || strcmp(a, "--db") == 0) && i + 1 < argc) {
+			if (a[2] == 'c')
+				cli->cache_dir = argv[i + 1];
+			else
+				cli->db = argv[i + 1];
+			i++;
+		} else if (strncmp(a, "--cache-dir=", 12) == 0) {
+			cli->cache_dir = a + 12;
+		} else if (strncmp(a, "--db=", 5) == 0) {
+			cli->db = a + 5;
+		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			cli->quiet = 1;
+		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+			(*verbose)++;
+		} else if (strcmp(a, "-vv") == 0) {
+			*verbose += 2;
+		}
+	}
+}
 
-	gmtime_r(&t, &tm);
-	strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+char *
+lb_cli_cache_dir(const struct lb_cli *cli)
+{
+	const char *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
+
+	if (cli->cache_dir)
+		return lb_xstrdup(cli->cache_dir);
+	if (x && x[0] == '/')
+		return lb_xasprintf("%s/lifebelt", x);
+	return lb_xasprintf("%s/.cache/lifebelt", h && *h ? h : "/tmp");
+}
+
+char *
+lb_cli_default_db(const struct lb_cli *cli)
+{
+	char *c, *p;
+
+	if (cli->db)
+		return lb_xstrdup(cli->db);
+	c = lb_cli_cache_dir(cli);
+	p = lb_xasprintf("%s/db/lifebelt.db", c);
+	free(c);
+	return p;
 }
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "input", required_argument, NULL, 'i' },
-		{ "platform", required_argument, NULL, 'P' },
-		{ "image", required_argument, NULL, 'I' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "list-files", no_argument, NULL, 'L' },
-		{ "cache-dir", required_argument, NULL, 'C' },
-		{ "threads", required_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct lb_cli cli = { 0 };
 	struct lb_ctx cx;
-	struct lb_scan_opts so = { 0 };
-	struct lb_inventory **invs = NULL;
-	struct lb_report rep = { 0 };
-	const struct lb_writer_ops *w;
-	const char *format = "table", *outpath = NULL, *cmd = NULL, *tmpdir;
-	char created[32], *tmpout = NULL;
-	size_t ninv = 0;
+	const char *cmd, *tmpdir;
 	sigset_t set;
 	pthread_t sigth;
-	FILE *out = stdout;
-	int exitcode = -1;
-	int c, r = 0, quiet = 0, verbose = 0, with_files = 0, threads = 0;
+	int verbose = 0, ex;
 
-	lb_ctx_init(&cx, stderr);
-	if (argc >= 2 && argv[1][0] != '-') {
-		cmd = argv[1];
-		argv++;
-		argc--;
-	}
-	while ((c = getopt_long(argc, argv, "i:f:o:j:qvhV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i': so.input = optarg; break;
-		case 'P': so.platform = optarg; break;
-		case 'I': so.image = optarg; break;
-		case 'f': format = optarg; break;
-		case 'o': outpath = optarg; break;
-		case 'L': with_files = 1; break;
-		case 'C': break;   /* no cache yet: accepted so scripts can pass it */
-		case 'j': {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-			if (*end || n < 1 || n > 64) {
-				fprintf(stderr, "lifebelt: --threads takes a number from 1 to 64\n");
-				return EX_USAGE;
-			}
-			threads = (int)n;
-			break;
-		}
-		case 'q': quiet = 1; break;
-		case 'v': verbose++; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("lifebelt %s\n", LB_VERSION); return 0;
-		default: usage(stderr); return EX_USAGE;
-		}
-	}
-	if (!cmd) {
-		usage(stderr);
+	if (argc < 2) {
+		lb_cli_usage(stderr);
 		return EX_USAGE;
 	}
-	if (strcmp(cmd, "rootfs") == 0) {
-		if (optind != argc - 1) {
-			fprintf(stderr, "lifebelt: rootfs takes one directory\n");
-			return EX_USAGE;
-		}
-		so.input = argv[optind];
-	} else if (strcmp(cmd, "image") == 0) {
-		if (optind < argc && !so.input && optind == argc - 1) {
-			fprintf(stderr, "lifebelt: scanning a registry image ('%s') is not supported yet; "
-			    "use --input PATH for an image on disk\n", argv[optind]);
-			return EX_USAGE;
-		}
-		if (!so.input || optind != argc) {
-			fprintf(stderr, "lifebelt: image needs --input PATH\n");
-			return EX_USAGE;
-		}
-	} else {
+	cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		lb_cli_usage(stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+		printf("lifebelt %s\n", LB_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "image") != 0 && strcmp(cmd, "rootfs") != 0 && strcmp(cmd, "db") != 0 &&
+	    strcmp(cmd, "version") != 0) {
 		fprintf(stderr, "lifebelt: unknown command '%s'\n", cmd);
-		usage(stderr);
+		lb_cli_usage(stderr);
 		return EX_USAGE;
 	}
-	if (!(w = lb_writer_find(format))) {
-		fprintf(stderr, "lifebelt: unknown format '%s' (choose from %s)\n", format, lb_writer_names());
-		return EX_USAGE;
-	}
-	cx.verbosity = quiet ? LB_LOG_ERROR : LB_LOG_WARN + verbose;
-	if (threads)
-		cx.nthreads = threads;
+	prescan(argc, argv, &cli, &verbose);
+	lb_ctx_init(&cx, stderr);
+	cx.verbosity = cli.quiet ? LB_LOG_ERROR : LB_LOG_WARN + verbose;
 
 	/* the scratch folder, removed on every exit */
 	sigemptyset(&set);
@@ -204,59 +191,20 @@ main(int argc, char **argv)
 	if (!mkdtemp(scratch_path)) {
 		fprintf(stderr, "lifebelt: cannot create a scratch folder in '%s': %s\n", tmpdir, strerror(errno));
 		scratch_path[0] = 0;
+		lb_ctx_release(&cx);
 		return EX_CANTCREAT;
 	}
 	cx.scratch = scratch_path;
 	pthread_create(&sigth, NULL, signal_thread, &set);
 
-	if (strcmp(cmd, "rootfs") == 0) {
-		invs = lb_xcalloc(1, sizeof(*invs));
-		r = lb_rootfs_scan(&cx, so.input, &invs[0]);
-		ninv = r < 0 ? 0 : 1;
-	} else {
-		r = lb_image_scan(&cx, &so, &invs, &ninv);
-	}
-	if (r < 0)
-		goto out;
+	if (strcmp(cmd, "db") == 0)
+		ex = lb_cmd_db(&cx, argc - 1, argv + 1, &cli);
+	else if (strcmp(cmd, "version") == 0)
+		ex = lb_cmd_version(&cx, argc - 1, argv + 1, &cli);
+	else
+		ex = lb_cmd_scan(&cx, argc - 1, argv + 1, &cli);
 
-	if (outpath) {
-		/* write next to the target and rename, so a failed run leaves no half report */
-		tmpout = lb_xasprintf("%s.lifebelt-tmp", outpath);
-		if (!(out = fopen(tmpout, "w"))) {
-			lb_err(&cx, "cannot write '%s': %s", outpath, strerror(errno));
-			out = stdout;
-			exitcode = EX_CANTCREAT;
-			goto out;
-		}
-	}
-	now_rfc3339(created, sizeof(created));
-	rep.tool_version = LB_VERSION;
-	rep.created = created;
-	rep.results = invs;
-	rep.nresults = ninv;
-	rep.with_files = with_files;
-	r = w->write(&cx, &rep, out);
-	if (fflush(out) != 0 || ferror(out)) {
-		lb_err(&cx, "cannot write the report: %s", strerror(errno));
-		r = -EIO;
-	}
-	if (outpath) {
-		if (fclose(out) != 0 && r >= 0)
-			r = -errno;
-		out = stdout;
-		if (r >= 0 && rename(tmpout, outpath) != 0) {
-			r = -errno;
-			lb_err(&cx, "cannot write '%s': %s", outpath, strerror(errno));
-		}
-		if (r < 0)
-			unlink(tmpout);
-	}
-out:
-	for (size_t i = 0; i < ninv; i++)
-		lb_inventory_free(invs[i]);
-	free(invs);
-	free(tmpout);
 	scratch_remove();
 	lb_ctx_release(&cx);
-	return exitcode >= 0 ? exitcode : lb_exit_status(r);
+	return ex;
 }

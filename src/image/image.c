@@ -317,8 +317,11 @@ load_manifest(struct scan *s, json_t *desc, const char *name, const char *platfo
 		return r;
 	layers = json_object_get(man, "layers");
 	cfg = json_object_get(man, "config");
+	/* a manifest that is also an index, or says it is one, is not read as
+	 * a manifest (the media type decides how a blob is read) */
 	if (!json_is_object(cfg) || !json_is_array(layers) || json_object_get(man, "manifests") ||
-	    (jstr(man, "mediaType") && strcmp(jstr(man, "mediaType"), jstr(desc, "mediaType")) != 0)) {
+	    (jstr(man, "mediaType") && (strcmp(jstr(man, "mediaType"), MT_OCI_INDEX) == 0 ||
+	    strcmp(jstr(man, "mediaType"), MT_DOCKER_LIST) == 0))) {
 		lb_err(s->cx, "malformed manifest %s: %s", digest,
 		    json_object_get(man, "manifests") || jstr(man, "mediaType") ?
 		    "its mediaType or content is not that of an image manifest" : "no config or layers");

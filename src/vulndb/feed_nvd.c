@@ -205,8 +205,8 @@ on_top(void *arg, const char *key, const char *val, size_t vlen)
 		if (vlen && val[0] == '[') {
 			r = lb_feed_json_split(val, vlen, on_item, n, &pos);
 			if (r == -LB_E_FORMAT) {
-				lb_feed_warn(n->s, n->file, NULL, "malformed %s at item %zu", key, n->items);
-				return 0;
+				lb_feed_warn(n->s, n->file, NULL, "malformed %s after item %zu", key, n->items);
+				n->stop = 1;     /* warned once: the rest of the file is not read */
 			}
 			return r;
 		}
@@ -226,6 +226,8 @@ nvd_parse(struct lb_feed_sink *s, const char *kind, const char *name, const void
 
 	(void)kind;
 	r = lb_feed_json_split(buf, len, on_top, &n, &pos);
+	if (r == -LB_E_FORMAT && n.stop)
+		return r;
 	if (r == -LB_E_FORMAT) {
 		lb_feed_warn(s, name, NULL, "malformed JSON at byte %zu", pos);
 		return r;

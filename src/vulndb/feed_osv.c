@@ -92,20 +92,16 @@ read_ids(struct osv *o, json_t *rec)
 			json_array_foreach(a, i, v)
 				add_id(o, &o->aliases, "aliases", v, i);
 	}
-	/* Ubuntu's UBUNTU-CVE-2014-2901 names its CVE as "upstream": the same
-	 * vulnerability when the ID ends with it; a USN's upstream entries
-	 * are only related. */
+	/* Ubuntu names the CVE of UBUNTU-CVE-2014-2901, and the one issue a
+	 * USN fixes, as "upstream": the same vulnerability when there is
+	 * only one; a USN for several issues only mentions them. */
 	if (up && !json_is_null(up)) {
 		if (!json_is_array(up)) {
 			lb_feed_warn(o->s, o->file, o->id, "upstream is not an array");
 			return;
 		}
-		json_array_foreach(up, i, v) {
-			const char *s = json_string_value(v);
-			size_t n = s ? strlen(s) : 0, idn = strlen(o->id);
-			bool same = s && n < idn && o->id[idn - n - 1] == '-' && strcmp(o->id + idn - n, s) == 0;
-			add_id(o, same ? &o->aliases : &o->related, "upstream", v, i);
-		}
+		json_array_foreach(up, i, v)
+			add_id(o, json_array_size(up) == 1 ? &o->aliases : &o->related, "upstream", v, i);
 	}
 }
 

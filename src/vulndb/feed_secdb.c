@@ -153,8 +153,8 @@ read_package(struct secdb *d, json_t *entry, size_t idx)
 			lb_feed_warn(d->s, d->file, name, "invalid version '%s'", lb_safe(safe, sizeof(safe), ver));
 			continue;
 		}
-		if (json_is_null(ids))
-			continue;
+		if (json_is_null(ids) || (json_is_string(ids) && json_string_length(ids) == 0))
+			continue;      /* "7.4.0-r0:" with nothing under it */
 		if (json_is_string(ids)) {
 			/* a single ID where a list belongs */
 			if ((r = emit_fix(d, lname, ver, json_string_value(ids))) < 0)
@@ -259,11 +259,16 @@ secdb_parse(struct lb_feed_sink *s, const char *kind, const char *name, const vo
 		d.source = "alpine-secdb";
 	}
 	pkgs = json_object_get(doc, "packages");
+	if (json_is_string(pkgs) && json_string_length(pkgs) == 0)
+		pkgs = NULL;           /* an empty YAML "packages:" converted to JSON */
 	if (!json_is_array(pkgs)) {
-		if (pkgs && !json_is_null(pkgs))
+		r = 0;
+		if (pkgs && !json_is_null(pkgs)) {
 			lb_feed_warn(s, name, NULL, "packages is not a list");
+			r = -LB_E_FORMAT;
+		}
 		json_decref(doc);
-		return pkgs && !json_is_null(pkgs) ? -LB_E_FORMAT : 0;
+		return r;
 	}
 	json_array_foreach(pkgs, i, e)
 		if ((r = read_package(&d, e, i)) < 0)

@@ -8,7 +8,11 @@ Standard library only (tarfile, json, gzip, hashlib, zlib). Run as
     EOF
 
 which executes stdin with these helpers in scope (extra arguments are in
-ARGS, the environment in os.environ). Everything written goes below the
+ARGS, the environment in os.environ), or as
+
+    /usr/bin/python3 hostile-lib.py seeds tests/fuzz/corpus
+
+which writes the seed corpora of the image fuzz targets. Everything written goes below the
 paths the snippet names; nothing here touches the network or the host.
 
 Layers are built from raw tar bytes so that a test can say exactly which
@@ -504,11 +508,99 @@ def tarfile_view(tarbytes):
     return out
 
 
+# --- fuzz seeds ------------------------------------------------------------
+
+# the config of tests/fuzz/fuzz_oci_layout_json.c, byte for byte
+FUZZ_EMPTY_LAYER = "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef"
+FUZZ_CONFIG = ('{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["'
+               + FUZZ_EMPTY_LAYER + '"]},"history":[{"created_by":"fuzz"}]}').encode()
+
+
+def fuzz_seeds(top):
+    """Writes the seed corpora of fuzz_layer, fuzz_gzip, fuzz_zstd,
+    fuzz_image_archive and fuzz_oci_layout_json below top (the
+    tests/fuzz/corpus folder). Deterministic except for zstd versions."""
+    def out(name, fn, data):
+        d = os.path.join(top, name)
+        os.makedirs(d, exist_ok=True)
+        write(os.path.join(d, fn), data)
+
+    db = apk_db(("musl", "1.2.4-r2"), {"P": "busybox", "V": "1.36.1-r5", "o": "busybox"})
+    dp = dpkg_status(("libc6", "2.36-9"), ("bash", "5.2.15-2"))
+    inner = header("lib/apk/db/installed", len(db)) + pad(db)
+    layers = {
+        "basic": Tar().dir("etc/").file("etc/os-release", OS_RELEASE).file("lib/apk/db/installed", db),
+        "dpkg": Tar().file("var/lib/dpkg/status", dp).file("var/lib/dpkg/info/bash.list", b"/bin/bash\n")
+                     .file("var/lib/dpkg/status.d/base", dp),
+        "links": Tar().file("usr/lib/os-release", OS_RELEASE).symlink("etc/os-release", "../usr/lib/os-release")
+                      .symlink("lib", "usr/lib").file("usr/lib/apk/db/installed", db)
+                      .hardlink("lib/apk/db/installed", "usr/lib/apk/db/installed")
+                      .symlink("loop", "loop").symlink("up", "../../../../etc"),
+        "whiteouts": Tar().file("lib/apk/db/.wh.installed").file("etc/.wh..wh..opq").file(".wh.")
+                          .file("etc/.wh..wh..opqX").file("lib/apk/db/installed", db),
+        "pax": Tar().pax({"size": len(inner)}).add("innocent", b"", size=0).raw(inner)
+                    .pax({"path": "etc/os-release", "linkpath": "x"}).file("a", OS_RELEASE)
+                    .gnulong("usr/lib/" + "d" * 120 + "/os-release").file("b", OS_RELEASE),
+        "special": Tar().add("dev/null", type="chr", devmajor=1, devminor=3).add("p", type="fifo")
+                        .add("x/", type="dir", size=len(inner)).raw(inner)
+                        .file("../../etc/os-release", OS_RELEASE).file("/lib/apk/db/installed", db),
+    }
+    for k, t in layers.items():
+        b = t.end()
+        out("layer", k + ".tar", b)
+    out("layer", "basic.tar.gz", gz(layers["basic"].end()))
+    out("layer", "dpkg.tar.zst", zst(layers["dpkg"].end()))
+    out("layer", "empty", b"")
+    out("layer", "zeros.tar", b"\0" * 1024)
+
+    g = gz(b"hello gzip\n" * 20)
+    out("gzip", "one.gz", g)
+    out("gzip", "multi.gz", gz(b"a" * 100) + gz(b"") + gz(b"b" * 300))
+    out("gzip", "trailing-zeros.gz", g + b"\0" * 64)
+    out("gzip", "stored.gz", gz(bytes(range(256)), level=0))
+    out("gzip", "named.gz", b"\x1f\x8b\x08\x1c\0\0\0\0\0\x03\x04\0ab" + b"name\0comment\0" + g[10:])
+    out("gzip", "truncated.gz", g[:-5])
+    z = zst(b"hello zstd\n" * 20)
+    out("zstd", "one.zst", z)
+    out("zstd", "frames.zst", zst(b"a" * 100) + zst(b"") + zst(b"b" * 300))
+    out("zstd", "skippable.zst", b"\x50\x2a\x4d\x18\x04\0\0\0abcd" + z)
+    out("zstd", "truncated.zst", z[:-3])
+
+    t = layers["basic"].end()
+    out("image_archive", "docker.tar", archive_bytes(docker_image([t], tag="seed:1")))
+    d = docker_image([layers["links"].end()], tag="seed:2")
+    cname = [n for n in d if n.endswith(".json") and n != "manifest.json"][0]
+    d["config.json"] = d.pop(cname)      # not named by its digest: mutations reach it
+    d["manifest.json"] = d["manifest.json"].replace(cname.encode(), b"config.json")
+    out("image_archive", "docker-named-config.tar", archive_bytes(d))
+    out("image_archive", "oci.tar", archive_bytes(oci_image([t], comp="none")))
+    out("image_archive", "two-images.tar", archive_bytes(docker_image([t], manifest_fn=lambda m: m * 2)))
+
+    cd = sha256(FUZZ_CONFIG)
+    man = {"schemaVersion": 2, "mediaType": MT_OCI_MANIFEST,
+           "config": {"mediaType": MT_OCI_CONFIG, "digest": cd, "size": len(FUZZ_CONFIG)},
+           "layers": [{"mediaType": MT_OCI_LAYER["none"], "digest": FUZZ_EMPTY_LAYER, "size": 1024}]}
+    mb = jdump(man)
+    idx = {"schemaVersion": 2, "mediaType": MT_OCI_INDEX, "manifests": [
+        {"mediaType": MT_OCI_MANIFEST, "digest": sha256(mb), "size": len(mb),
+         "platform": {"os": "linux", "architecture": "amd64"},
+         "annotations": {"org.opencontainers.image.ref.name": "1"}}]}
+    out("oci_layout_json", "index-json", b"\0" + jdump(idx))
+    out("oci_layout_json", "manifest", b"\1" + mb)
+    out("oci_layout_json", "config", b"\2" + FUZZ_CONFIG)
+    out("oci_layout_json", "config-history", b"\2" + FUZZ_CONFIG[:-1] + b',"config":{"Env":["A=1"]}}')
+    out("oci_layout_json", "index", b"\3" + jdump(idx))
+    out("oci_layout_json", "index-nested", b"\3" + jdump({"schemaVersion": 2, "manifests": [
+        {"mediaType": MT_OCI_INDEX, "digest": sha256(jdump(idx)), "size": len(jdump(idx))}]}))
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "-":
         ARGS = sys.argv[2:]
         src = sys.stdin.read()
         exec(compile(src, "<test snippet>", "exec"), globals())
+    elif len(sys.argv) == 3 and sys.argv[1] == "seeds":
+        fuzz_seeds(sys.argv[2])
     else:
         sys.stderr.write(__doc__)
         sys.exit(2)

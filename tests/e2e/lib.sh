@@ -198,7 +198,11 @@ check_same() {
 jq_py() {
 	"$PY" -c '
 import json, sys
-d = json.load(open(sys.argv[2]))
+try:
+    d = json.load(open(sys.argv[2]))
+except (OSError, ValueError) as e:
+    head = open(sys.argv[2], errors="replace").read(200) if not isinstance(e, OSError) else ""
+    sys.exit("not a JSON document: %s: %s%s" % (sys.argv[2], e, ("; it starts: " + repr(head)) if head else ""))
 r = d.get("results") if isinstance(d, dict) else None
 v = eval("(" + sys.argv[1] + "\n)")
 def show(x):

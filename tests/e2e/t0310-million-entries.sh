@@ -12,8 +12,8 @@ LB_RSS_FILE=$T/rss
 hpy <<'EOF'
 base = layer(Tar().file("lib/apk/db/installed", apk_db(("p", "1"))).end())
 write_tar("files.tar", oci_image([base, many_entries_layer(1000000, "files")]))
-for kind in ["dirs", "symlinks", "whiteouts"]:
-    write_tar(kind + ".tar", oci_image([base, many_entries_layer(300000, kind)]))
+for kind, n in [("dirs", 300000), ("symlinks", 300000), ("whiteouts", 600000)]:
+    write_tar(kind + ".tar", oci_image([base, many_entries_layer(n, kind)]))
 # 50,000 links below, then 500 layers each with one whiteout
 wl = [layer(Tar().file(".wh.nothing-%d" % i, b"").end()) for i in range(500)]
 write_tar("whiteout-layers.tar", oci_image([base, many_entries_layer(50000, "symlinks")] + wl))
@@ -31,7 +31,7 @@ for k in files dirs; do
 	fi
 done
 
-# 300,000 of them: a few hundred bytes each would be 100 MB
+# 300,000 links or 600,000 whiteouts: at a few hundred bytes each, 100 MB
 for k in symlinks whiteouts; do
 	case_ "many-$k"
 	lb image --input "$T/img/$k.tar" -f json
