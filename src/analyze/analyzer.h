@@ -17,8 +17,12 @@
 #include "analyze/inventory.h"
 #include "base/lb_ctx.h"
 #include "image/fsview.h"
+#include "io/istream.h"
 
-enum lb_match { LB_MATCH_EXACT, LB_MATCH_PREFIX, LB_MATCH_SUFFIX, LB_MATCH_PREFIX_SUFFIX };
+enum lb_match {
+	LB_MATCH_EXACT, LB_MATCH_PREFIX, LB_MATCH_SUFFIX, LB_MATCH_PREFIX_SUFFIX,
+	LB_MATCH_EXEC,         /* stream interests only: any regular file with an execute bit */
+};
 
 struct lb_interest {
 	enum lb_match kind;
@@ -29,7 +33,9 @@ struct lb_interest {
 
 struct lb_analyzer_ops {
 	const char *name;
-	const struct lb_interest *interests;   /* terminated by an entry with path == NULL */
+	/* Files whose bytes are kept for analyze(); terminated by an entry with
+	 * path and suffix both NULL. */
+	const struct lb_interest *interests;
 	/* Reads the final view and adds packages (with db_path set) and/or OS
 	 * facts to inv. */
 	int (*analyze)(struct lb_ctx *cx, const struct lb_fsview *v, struct lb_inventory *inv);
@@ -38,6 +44,21 @@ struct lb_analyzer_ops {
 	 * package: it is called on every version of a package's db_path in layer
 	 * order. Must warn at most once per file. */
 	int (*parse_db)(struct lb_ctx *cx, const struct lb_file *f, struct lb_inventory *out);
+	/* Optional streaming pass, for files too big or too many to keep
+	 * (archives, binaries, node_modules/ package.json): the layer walker
+	 * calls scan_file for each regular file matching stream_interests
+	 * (max_size there caps the bytes offered), with f describing it (path,
+	 * real_size, mode, layer; f->data is NULL) and its bytes as a stream
+	 * that cannot seek. Packages added to out become facts of that path in
+	 * that layer: they are reported (with layer and db_path = the path when
+	 * unset) only when the path survives whiteouts and later layers. Runs
+	 * in the walker's threads, several at once: keep no shared state.
+	 * Problems are warnings naming the file; return < 0 only for internal
+	 * failures. When several analyzers stream one file, the walker buffers
+	 * it (up to LB_MAX_STREAM_BUFFER) so each reads it from the start. */
+	const struct lb_interest *stream_interests;
+	int (*scan_file)(struct lb_ctx *cx, const struct lb_file *f, struct lb_istream *is,
+	    struct lb_inventory *out);
 };
 
 /* The table of all analyzers, NULL-terminated (analyzers.c). */
@@ -49,3 +70,6 @@ int lb_analyze_all(struct lb_ctx *cx, const struct lb_fsview *v, struct lb_inven
 
 /* Whether path matches interest i; returns the cap or 0 when it does not match. */
 uint32_t lb_interest_match(const struct lb_interest *i, const char *path, size_t len);
+/* The same, for a file of the given mode (LB_MATCH_EXEC needs an execute bit). */
+uint32_t lb_interest_match_mode(const struct lb_interest *i, const char *path, size_t len,
+    unsigned mode);

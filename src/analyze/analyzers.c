@@ -27,6 +27,14 @@ const struct lb_analyzer_ops *const lb_analyzers[] = {
 };
 
 uint32_t
+lb_interest_match_mode(const struct lb_interest *i, const char *path, size_t len, unsigned mode)
+{
+	if (i->kind == LB_MATCH_EXEC)
+		return (mode & 0111) ? (i->max_size ? i->max_size : UINT32_MAX) : 0;
+	return lb_interest_match(i, path, len);
+}
+
+uint32_t
 lb_interest_match(const struct lb_interest *i, const char *path, size_t len)
 {
 	size_t plen = i->path ? strlen(i->path) : 0;
@@ -46,6 +54,8 @@ lb_interest_match(const struct lb_interest *i, const char *path, size_t len)
 		if (len >= slen && memcmp(path + len - slen, i->suffix, slen) == 0)
 			return cap;
 		break;
+	case LB_MATCH_EXEC:
+		break;      /* needs a mode: lb_interest_match_mode */
 	case LB_MATCH_PREFIX_SUFFIX:
 		if (len >= plen + slen && memcmp(path, i->path, plen) == 0 &&
 		    memcmp(path + len - slen, i->suffix, slen) == 0)
@@ -255,6 +265,39 @@ attribute(const struct lb_analyzer_ops *ops, const struct lb_fsview *v, struct l
 	lb_hmap_release(&by_path);
 }
 
+static char *
+dup0(const char *s)
+{
+	return s ? lb_xstrdup(s) : NULL;
+}
+
+/* Packages that streaming analyzers found in files of the final view. */
+static int
+take_facts(void *arg, const struct lb_file *f, const struct lb_inventory *facts)
+{
+	struct lb_inventory *inv = arg;
+
+	for (size_t i = 0; i < facts->npkgs; i++) {
+		const struct lb_pkg *s = &facts->pkgs[i];
+		struct lb_pkg *p = lb_inventory_add_pkg(inv);
+
+		p->type = dup0(s->type);
+		p->name = dup0(s->name);
+		p->version = dup0(s->version);
+		p->arch = dup0(s->arch);
+		p->src_name = dup0(s->src_name);
+		p->src_version = dup0(s->src_version);
+		p->license = dup0(s->license);
+		p->maintainer = dup0(s->maintainer);
+		p->purl = dup0(s->purl);
+		p->db_path = dup0(s->db_path ? s->db_path : f->path);
+		p->layer = f->layer;
+		for (size_t k = 0; k < s->nfiles; k++)
+			lb_pkg_add_file(p, s->files[k], strlen(s->files[k]));
+	}
+	return 0;
+}
+
 int
 lb_analyze_all(struct lb_ctx *cx, const struct lb_fsview *v, struct lb_inventory *inv)
 {
@@ -276,6 +319,7 @@ lb_analyze_all(struct lb_ctx *cx, const struct lb_fsview *v, struct lb_inventory
 		if (ops->parse_db)
 			attribute(ops, v, &quiet, inv, from, inv->npkgs);
 	}
+	lb_fsview_each_facts(v, take_facts, inv);
 	if (quiet.nwarn)
 		lb_debug(cx, "%zu problems in older versions of package databases ignored", quiet.nwarn);
 	r = 0;

@@ -14,4 +14,5 @@
 #define LB_MAX_SYMLINKS     1000000u       /* symlinks remembered per layer */
 #define LB_MAX_SYMLINK_HOPS 40             /* as the Linux kernel */
 #define LB_MAX_OUTER_ENTRIES 100000u       /* entries in a docker-save / OCI archive */
+#define LB_MAX_STREAM_BUFFER (32u << 20)   /* a file several streaming analyzers read */
 #define LB_MAX_WARNINGS     1000u          /* warnings kept for the report */

@@ -164,7 +164,8 @@ lb_cmd_scan(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *cli)
 	/* open the database first: a broken one should fail before a long scan */
 	if (vuln) {
 		dbpath = lb_cli_default_db(cli);
-		r = lb_vulndb_open(cx, dbpath, &db);
+		r = access(dbpath, F_OK) != 0 && errno == ENOENT ? -LB_E_NOTFOUND :
+		    lb_vulndb_open(cx, dbpath, &db);
 		if (r == -LB_E_NOTFOUND) {
 			lb_warn(cx, "no vulnerability database at '%s', so packages are listed without "
 			    "vulnerabilities; %s", dbpath, LB_CLI_HOW_TO_GET_DB);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/inventory.h"
 #include "base/lb_alloc.h"
 #include "base/lb_buf.h"
 #include "base/lb_hmap.h"
@@ -13,6 +14,7 @@ struct fs_ent {
 	char *path;
 	uint8_t *data;
 	char *link;
+	struct lb_inventory *facts;   /* from streaming analyzers; owned */
 };
 
 struct fs_layer {
@@ -49,6 +51,7 @@ ent_free(struct fs_ent *e)
 	free(e->path);
 	free(e->data);
 	free(e->link);
+	lb_inventory_free(e->facts);
 	free(e);
 }
 
@@ -111,6 +114,45 @@ lb_fsview_add(struct lb_fsview *v, int layer, const char *path, enum lb_ftype ty
 	e->f.link = e->link;
 	e->f.truncated = truncated;
 	ent_free(lb_hmap_put(&l->ents, e->path, strlen(e->path), e));
+}
+
+void
+lb_fsview_add_facts(struct lb_fsview *v, int layer, const char *path, unsigned mode,
+    uint64_t real_size, struct lb_inventory *facts)
+{
+	struct fs_layer *l = &v->layers[layer];
+	struct fs_ent *e = lb_hmap_get(&l->ents, path, strlen(path));
+
+	if (!e || e->f.type != LB_FT_REG) {
+		e = lb_xcalloc(1, sizeof(*e));
+		e->path = lb_xstrdup(path);
+		e->f.path = e->path;
+		e->f.layer = layer;
+		e->f.mode = mode;
+		e->f.type = LB_FT_REG;
+		e->f.real_size = real_size;
+		ent_free(lb_hmap_put(&l->ents, e->path, strlen(e->path), e));
+	}
+	if (e->facts) {
+		lb_inventory_take_pkgs(e->facts, facts);
+		lb_inventory_free(facts);
+	} else {
+		e->facts = facts;
+	}
+}
+
+int
+lb_fsview_each_facts(const struct lb_fsview *v,
+    int (*fn)(void *arg, const struct lb_file *f, const struct lb_inventory *facts), void *arg)
+{
+	int r;
+
+	for (size_t i = 0; i < v->nsorted; i++) {
+		const struct fs_ent *e = v->sorted[i];
+		if (e->facts && e->f.type == LB_FT_REG && (r = fn(arg, &e->f, e->facts)) != 0)
+			return r;
+	}
+	return 0;
 }
 
 void
@@ -313,7 +355,7 @@ lb_fsview_get(const struct lb_fsview *v, const char *path)
 {
 	const struct fs_ent *e = resolve(v, path, 1);
 
-	return e && e->f.type == LB_FT_REG ? &e->f : NULL;
+	return e && e->f.type == LB_FT_REG && e->f.data ? &e->f : NULL;
 }
 
 const struct lb_file *
@@ -342,7 +384,7 @@ lb_fsview_each(const struct lb_fsview *v, const char *prefix,
 		const struct fs_ent *e = v->sorted[i];
 		if (strncmp(e->path, prefix, plen) != 0)
 			break;
-		if (e->f.type == LB_FT_REG && (r = fn(arg, &e->f)) != 0)
+		if (e->f.type == LB_FT_REG && e->f.data && (r = fn(arg, &e->f)) != 0)
 			return r;
 	}
 	return 0;

@@ -35,7 +35,7 @@ const struct lb_file *lb_fsview_get(const struct lb_fsview *v, const char *path)
 /* Like lb_fsview_get but does not follow a symlink at the end of path. */
 const struct lb_file *lb_fsview_lget(const struct lb_fsview *v, const char *path);
 
-/* Calls fn on every captured regular file in the final view whose path
+/* Calls fn on every captured regular file (data != NULL) in the final view whose path
  * starts with prefix ("" for all), in byte order of path. Stops and
  * returns fn's value when it is non-zero; returns 0 otherwise. Paths are
  * as stored: a prefix under a symlinked directory is not followed. */
@@ -48,6 +48,14 @@ int lb_fsview_each(const struct lb_fsview *v, const char *prefix,
  * find the layer that added each package. Returns as lb_fsview_each. */
 int lb_fsview_history(const struct lb_fsview *v, const char *path,
     int (*fn)(void *arg, int layer, const struct lb_file *f), void *arg);
+
+struct lb_inventory;
+
+/* Calls fn for every file of the final view that streaming analyzers
+ * found packages in (see analyzer.h scan_file), in byte order of path.
+ * Returns as lb_fsview_each. */
+int lb_fsview_each_facts(const struct lb_fsview *v,
+    int (*fn)(void *arg, const struct lb_file *f, const struct lb_inventory *facts), void *arg);
 
 /* Number of layers the view was built from. */
 size_t lb_fsview_nlayers(const struct lb_fsview *v);
@@ -63,6 +71,11 @@ struct lb_fsview *lb_fsview_new(size_t nlayers);
 void lb_fsview_add(struct lb_fsview *v, int layer, const char *path, enum lb_ftype type,
     unsigned mode, const void *data, size_t size, uint64_t real_size, const char *link,
     int truncated);
+/* Attaches facts (packages found by streaming analyzers; ownership
+ * moves to the view) to path in layer. The path counts as a regular file
+ * of that layer, without captured bytes unless lb_fsview_add gave some. */
+void lb_fsview_add_facts(struct lb_fsview *v, int layer, const char *path, unsigned mode,
+    uint64_t real_size, struct lb_inventory *facts);
 /* ".wh.NAME": hides path (and everything under it) in lower layers. */
 void lb_fsview_add_whiteout(struct lb_fsview *v, int layer, const char *path);
 /* ".wh..wh..opq" in dir: hides everything lower layers had under dir. */

@@ -102,10 +102,122 @@ interest(const char *path, size_t len)
 	uint32_t best = 0, c;
 
 	for (size_t i = 0; lb_analyzers[i]; i++)
-		for (const struct lb_interest *in = lb_analyzers[i]->interests; in && in->path; in++)
+		for (const struct lb_interest *in = lb_analyzers[i]->interests; in && (in->path || in->suffix); in++)
 			if ((c = lb_interest_match(in, path, len)) > best)
 				best = c;
 	return best;
+}
+
+/* Analyzers that want to stream a file of this path and mode: fills
+ * ops[] (at most 8) and returns how many; *cap gets the largest cap. */
+static size_t
+streamers(const char *path, size_t len, unsigned mode, const struct lb_analyzer_ops **ops, uint64_t *cap)
+{
+	size_t n = 0;
+	uint32_t c;
+
+	*cap = 0;
+	for (size_t i = 0; lb_analyzers[i] && n < 8; i++) {
+		const struct lb_analyzer_ops *a = lb_analyzers[i];
+		if (!a->scan_file)
+			continue;
+		for (const struct lb_interest *in = a->stream_interests;
+		    in && (in->path || in->suffix || in->kind == LB_MATCH_EXEC); in++) {
+			if ((c = lb_interest_match_mode(in, path, len, mode)) > 0) {
+				ops[n++] = a;
+				if (c > *cap)
+					*cap = c;
+				break;
+			}
+		}
+	}
+	return n;
+}
+
+/* Where a streamed member's bytes come from: a tar member (read once) or
+ * a file of a directory tree (opened again for each analyzer). */
+struct member_src {
+	struct lb_tar *t;
+	int dfd;
+	const char *name;
+};
+
+static struct lb_istream *
+member_open(const struct member_src *m, uint64_t max)
+{
+	int fd;
+
+	if (m->t)
+		return lb_tar_entry_stream(m->t, max);
+	fd = openat(m->dfd, m->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	return fd < 0 ? NULL : lb_is_limit(lb_is_fd_owned(fd, max), max);
+}
+
+/* Runs the streaming analyzers on one member; the packages they find
+ * become facts of the path in this layer. data/got: the member's bytes
+ * when they were captured (all the analyzers then read those), else NULL:
+ * the member is then read from m. */
+static int
+stream_member(struct lb_ctx *cx, struct lb_fsview *v, int layer, const char *what,
+    const struct member_src *m, const char *path, unsigned mode, uint64_t size,
+    const uint8_t *data, size_t got)
+{
+	const struct lb_analyzer_ops *ops[8];
+	struct lb_inventory *facts;
+	struct lb_file f;
+	uint8_t *buf = NULL;
+	uint64_t cap;
+	size_t n = streamers(path, strlen(path), mode, ops, &cap);
+	int r = 0;
+
+	if (!n)
+		return 0;
+	if (cap > size)
+		cap = size;
+	if (!data && n > 1 && m->t) {
+		/* a tar member goes by once: keep it for the second analyzer */
+		if (cap <= LB_MAX_STREAM_BUFFER) {
+			size_t k = 0;
+			ssize_t c;
+			buf = lb_xmalloc((size_t)cap + 1);
+			while (k < cap && (c = lb_tar_read(m->t, buf + k, (size_t)cap - k)) > 0)
+				k += (size_t)c;
+			if (k < cap) {
+				free(buf);
+				return 0;   /* the walk's next step reports the broken stream */
+			}
+			data = buf;
+			got = k;
+		} else {
+			lb_debug(cx, "layer %s: '%s' is too big for several analyzers; only '%s' reads it",
+			    what, path, ops[0]->name);
+			n = 1;
+		}
+	}
+	memset(&f, 0, sizeof(f));
+	f.path = path;
+	f.real_size = size;
+	f.mode = mode;
+	f.layer = layer;
+	f.type = LB_FT_REG;
+	facts = lb_inventory_new();
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		struct lb_istream *is = data ? lb_is_mem(data, got < cap ? got : (size_t)cap) :
+		    member_open(m, cap);
+		if (!is)
+			break;
+		r = ops[i]->scan_file(cx, &f, is, facts);
+		lb_is_close(is);
+		if (r < 0)
+			lb_err(cx, "layer %s: analyzer '%s' failed on '%s': %s", what, ops[i]->name, path,
+			    lb_strerror(r));
+	}
+	if (facts->npkgs)
+		lb_fsview_add_facts(v, layer, path, mode, size, facts);
+	else
+		lb_inventory_free(facts);
+	free(buf);
+	return r < 0 ? r : 0;
 }
 
 /* Records a whiteout member. Returns 1 when name was a whiteout. */
@@ -218,8 +330,12 @@ lb_layer_walk_tar(struct lb_ctx *cx, struct lb_istream *is, struct lb_fsview *v,
 			break;
 		case LB_FT_REG:
 			cap = interest(path, (size_t)n);
-			if (!cap)
+			if (!cap) {
+				struct member_src ms = { .t = t };
+				if ((r = stream_member(cx, v, layer, what, &ms, path, e.mode, e.size, NULL, 0)) < 0)
+					goto out;
 				break;
+			}
 			{
 				size_t want = e.size < cap ? (size_t)e.size : cap, got = 0;
 				ssize_t k;
@@ -234,10 +350,16 @@ lb_layer_walk_tar(struct lb_ctx *cx, struct lb_istream *is, struct lb_fsview *v,
 				}
 				lb_fsview_add(v, layer, path, LB_FT_REG, e.mode, data, got, e.size, NULL,
 				    e.size > cap);
-				free(data);
-				data = NULL;
 				st->captured++;
 				st->captured_bytes += got;
+				{
+					struct member_src ms = { .t = t };
+					r = stream_member(cx, v, layer, what, &ms, path, e.mode, e.size, data, got);
+				}
+				free(data);
+				data = NULL;
+				if (r < 0)
+					goto out;
 			}
 			break;
 		default:
@@ -278,8 +400,12 @@ dir_file(struct dirwalk *w, int dfd, const char *name, size_t plen, const struct
 	ssize_t k;
 	int fd;
 
-	if (!cap)
+	if (!cap) {
+		struct member_src ms = { .dfd = dfd, .name = name };
+		stream_member(w->cx, w->v, w->layer, "rootfs", &ms, w->path, sb->st_mode,
+		    (uint64_t)sb->st_size, NULL, 0);
 		return;
+	}
 	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		lb_warn(w->cx, "cannot open '%s': %s", w->path, strerror(errno));
@@ -292,6 +418,11 @@ dir_file(struct dirwalk *w, int dfd, const char *name, size_t plen, const struct
 	close(fd);
 	lb_fsview_add(w->v, w->layer, w->path, LB_FT_REG, sb->st_mode, data, got,
 	    (uint64_t)sb->st_size, NULL, (uint64_t)sb->st_size > cap);
+	{
+		struct member_src ms = { .dfd = dfd, .name = name };
+		stream_member(w->cx, w->v, w->layer, "rootfs", &ms, w->path, sb->st_mode,
+		    (uint64_t)sb->st_size, data, got);
+	}
 	free(data);
 	w->st->captured++;
 	w->st->captured_bytes += got;

@@ -158,3 +158,44 @@ lb_tar_free(struct lb_tar *t)
 	free(t->buf);
 	free(t);
 }
+
+struct is_entry {
+	struct lb_istream is;
+	struct lb_tar *t;
+	uint64_t left;
+};
+
+static ssize_t
+entry_read(struct lb_istream *is, void *buf, size_t len)
+{
+	struct is_entry *e = (struct is_entry *)is;
+	ssize_t n;
+
+	if (e->left == 0)
+		return 0;
+	if (len > e->left)
+		len = (size_t)e->left;
+	n = lb_tar_read(e->t, buf, len);
+	if (n > 0)
+		e->left -= (uint64_t)n;
+	return n;
+}
+
+static void
+entry_close(struct lb_istream *is)
+{
+	free(is);
+}
+
+static const struct lb_istream_ops entry_ops = { "tar member", entry_read, entry_close };
+
+struct lb_istream *
+lb_tar_entry_stream(struct lb_tar *t, uint64_t max)
+{
+	struct is_entry *e = lb_xcalloc(1, sizeof(*e));
+
+	e->is.ops = &entry_ops;
+	e->t = t;
+	e->left = max;
+	return &e->is;
+}

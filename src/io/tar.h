@@ -30,6 +30,9 @@ struct lb_tar *lb_tar_open(struct lb_istream *is);
 int lb_tar_next(struct lb_tar *t, struct lb_tar_entry *e);
 /* Reads the current member's data: > 0 bytes, 0 at its end, < 0 error. */
 ssize_t lb_tar_read(struct lb_tar *t, void *buf, size_t len);
+/* A stream over the current member's data, at most max bytes of it. It
+ * borrows t: close it before the next lb_tar_next; closing does not close t. */
+struct lb_istream *lb_tar_entry_stream(struct lb_tar *t, uint64_t max);
 /* After lb_tar_next returned 0: reads the rest of the underlying stream
  * (padding after the end marker) so that digest streams below it finish;
  * returns 0 or the stream's error (-LB_E_DIGEST for a mismatch). */

@@ -95,7 +95,7 @@ need() {
 	shift 2
 	if ! "$@" >/dev/null 2>&1; then
 		missing="$missing $eco (needs $what)"
-		say "$eco: skipped, $what is not installed"
+		say "$eco: skipped, missing $what"
 		return 1
 	fi
 }
@@ -185,7 +185,7 @@ if need golang "golang-go and golang-golang-x-mod-dev" \
 	test -f "$GOSRC/src/golang.org/x/mod/semver/semver.go" -a -n "$(command -v go)"; then
 	mkdir -p "$T/go"
 	cp "$TOOLS/vercmp-ref.go" "$T/go/"
-	if (cd "$T/go" && GO111MODULE=off GOPATH=$GOSRC GOCACHE=$T/gocache GOFLAGS= \
+	if (cd "$T/go" && GO111MODULE=off GOPATH=$GOSRC GOCACHE=$T/gocache GOFLAGS='' \
 		go build -o "$T/vercmp-ref-go" vercmp-ref.go) >"$T/go.log" 2>&1; then
 		pairs golang
 		differ golang "x/mod/semver ($(go version | awk '{print $3}'))" "$T/vercmp-ref-go"
@@ -195,7 +195,10 @@ if need golang "golang-go and golang-golang-x-mod-dev" \
 fi
 
 # --- maven: ComparableVersion ----------------------------------------------
-JAR=$(ls /usr/share/maven/lib/maven-artifact-*.jar 2>/dev/null | head -1)
+JAR=""
+for f in /usr/share/maven/lib/maven-artifact-*.jar; do
+	[ -f "$f" ] && JAR=$f && break
+done
 if need maven "maven and a JDK (javac)" test -n "$JAR" -a -n "$(command -v javac)" -a -n "$(command -v java)"; then
 	mkdir -p "$T/java"
 	if javac -d "$T/java" -cp "$JAR" "$TOOLS/VercmpRef.java" >"$T/javac.log" 2>&1; then
@@ -216,6 +219,7 @@ if need composer "php-cli and php-composer-semver" \
 fi
 
 say "apk, nuget: no reference tool on Debian; tests/unit/t_vercmp.c checks their tables"
+# shellcheck disable=SC2154 # _lb_failed is lib.sh's
 if [ -n "$missing" ]; then
 	if [ "${CI:-}" = true ]; then
 		fail "reference tools are missing (CI=true, so this is not skipped):$missing"
