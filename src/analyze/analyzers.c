@@ -292,10 +292,63 @@ take_facts(void *arg, const struct lb_file *f, const struct lb_inventory *facts)
 		p->purl = dup0(s->purl);
 		p->db_path = dup0(s->db_path ? s->db_path : f->path);
 		p->layer = f->layer;
+		p->declared = s->declared;
 		for (size_t k = 0; k < s->nfiles; k++)
 			lb_pkg_add_file(p, s->files[k], strlen(s->files[k]));
 	}
 	return 0;
+}
+
+static int
+is_os_type(const char *t)
+{
+	return t && (strcmp(t, "deb") == 0 || strcmp(t, "apk") == 0 || strcmp(t, "rpm") == 0);
+}
+
+/* A language package whose evidence file an OS package installed is that
+ * package's business (Debian's python3-urllib3 dist-info): record the
+ * owner so that matching does not count it twice. For a path inside an
+ * archive ("a.jar!/x"), the archive itself is what the OS package owns. */
+static void
+mark_owners(struct lb_inventory *inv)
+{
+	struct lb_hmap owned = LB_HMAP_INIT;
+	int any = 0;
+
+	for (size_t i = 0; i < inv->npkgs; i++) {
+		struct lb_pkg *p = &inv->pkgs[i];
+		if (!is_os_type(p->type))
+			continue;
+		for (size_t k = 0; k < p->nfiles; k++) {
+			const char *f = p->files[k];
+			while (*f == '/')
+				f++;
+			lb_hmap_put(&owned, f, strlen(f), p);
+			any = 1;
+		}
+	}
+	for (size_t i = 0; any && i < inv->npkgs; i++) {
+		struct lb_pkg *p = &inv->pkgs[i], *o;
+		const char *path = p->db_path, *bang;
+		size_t len;
+
+		if (is_os_type(p->type) || !path)
+			continue;
+		bang = strstr(path, "!/");
+		len = bang ? (size_t)(bang - path) : strlen(path);
+		o = lb_hmap_get(&owned, path, len);
+		if (!o && !bang) {
+			/* dist-info/egg-info evidence: the owner lists the folder's files */
+			const char *slash = strrchr(path, '/');
+			if (slash)
+				o = lb_hmap_get(&owned, path, (size_t)(slash - path));
+		}
+		if (o) {
+			free(p->owner);
+			p->owner = lb_xasprintf("%s:%s", o->type, o->name ? o->name : "");
+		}
+	}
+	lb_hmap_release(&owned);
 }
 
 int
@@ -312,7 +365,7 @@ lb_analyze_all(struct lb_ctx *cx, const struct lb_fsview *v, struct lb_inventory
 		const struct lb_analyzer_ops *ops = lb_analyzers[a];
 		size_t from = inv->npkgs;
 
-		if ((r = ops->analyze(cx, v, inv)) < 0) {
+		if (ops->analyze && (r = ops->analyze(cx, v, inv)) < 0) {
 			lb_err(cx, "analyzer '%s' failed: %s", ops->name, lb_strerror(r));
 			goto out;
 		}
@@ -320,6 +373,7 @@ lb_analyze_all(struct lb_ctx *cx, const struct lb_fsview *v, struct lb_inventory
 			attribute(ops, v, &quiet, inv, from, inv->npkgs);
 	}
 	lb_fsview_each_facts(v, take_facts, inv);
+	mark_owners(inv);
 	if (quiet.nwarn)
 		lb_debug(cx, "%zu problems in older versions of package databases ignored", quiet.nwarn);
 	r = 0;

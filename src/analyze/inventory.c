@@ -25,6 +25,7 @@ lb_pkg_release(struct lb_pkg *p)
 	free(p->maintainer);
 	free(p->purl);
 	free(p->db_path);
+	free(p->owner);
 	for (size_t i = 0; i < p->nfiles; i++)
 		free(p->files[i]);
 	free(p->files);

@@ -35,6 +35,8 @@ struct lb_pkg {
 	char *purl;         /* set by lb_inventory_finish() */
 	char *db_path;      /* package database it came from, e.g. "var/lib/dpkg/status" */
 	int layer;          /* index into lb_inventory.layers of the layer that added it; -1 unknown */
+	bool declared;      /* only declared (lockfile, manifest), not seen installed */
+	char *owner;        /* OS package ("deb:python3-urllib3") whose files include db_path, or NULL */
 	char **files;       /* installed files, paths without a leading '/' */
 	size_t nfiles, capfiles;
 };

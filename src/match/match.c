@@ -282,11 +282,16 @@ lb_match_inventory(struct lb_ctx *cx, struct lb_vulndb *db, struct lb_inventory 
 	for (size_t i = 0; i < inv->npkgs && r >= 0; i++) {
 		struct lb_pkg *p = &inv->pkgs[i];
 		struct qctx q = { .cx = cx, .inv = inv, .pkg = i, .eco = p->type };
-		int os_pkg = strcmp(p->type, "deb") == 0 || strcmp(p->type, "apk") == 0 ||
-		    strcmp(p->type, "rpm") == 0;
+		int os_pkg;
 		char *name;
 
 		if (!p->name || !p->version || !p->type)
+			continue;
+		os_pkg = strcmp(p->type, "deb") == 0 || strcmp(p->type, "apk") == 0 ||
+		    strcmp(p->type, "rpm") == 0;
+		/* declared only (a lockfile) is still what the app will run with */
+		/* owned by an OS package: its distribution's advisories cover it */
+		if (p->owner && !os_pkg)
 			continue;
 		if (os_pkg && !distro)
 			continue;   /* an OS package of an unknown release: nothing to match against */

@@ -107,6 +107,8 @@ write_pkg(struct lb_jw *w, const struct lb_pkg *p, const struct lb_inventory *in
 		lb_jw_kint(w, "layer", p->layer);
 	else
 		lb_jw_knull(w, "layer");
+	lb_jw_kbool(w, "declared", p->declared);
+	lb_jw_kstr(w, "owner", p->owner);
 	lb_jw_kuint(w, "fileCount", p->nfiles);
 	if (with_files) {
 		lb_jw_key(w, "files");

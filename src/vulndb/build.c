@@ -157,7 +157,7 @@ struct builder {
 	size_t ncands, capcands;
 	const char **rels;
 	size_t nrels, caprels;
-	size_t withdrawn, refused;
+	size_t withdrawn, refused, unused;
 };
 
 static uint32_t
@@ -253,6 +253,12 @@ collect(struct lb_feed_sink *s, const struct lb_feed_record *r)
 	}
 	if (r->withdrawn) {
 		b->withdrawn++;
+		return 0;
+	}
+	/* NVD and CVE 5 are read last (lb_vulndb_build): metadata about a
+	 * CVE no other feed named is not kept */
+	if (r->metadata_only && !lb_hmap_get(&b->ids, r->id, strlen(r->id))) {
+		b->unused++;
 		return 0;
 	}
 	self = node_get(b, intern(&b->pool, r->id));
@@ -1096,11 +1102,17 @@ lb_vulndb_build(struct lb_ctx *cx, const struct lb_feed_source *src, size_t nsrc
 			goto out;
 		}
 	}
-	for (size_t i = 0; i < nsrc; i++) {
+	/* two rounds: the feeds that make rows, then those that only add
+	 * metadata to them (NVD, CVE 5), so the latter can skip the rest */
+	for (size_t k = 0; k < 2 * nsrc; k++) {
+		size_t i = k % nsrc;
+		bool meta = strcmp(src[i].kind, "nvd") == 0 || strcmp(src[i].kind, "cve5") == 0;
 		const struct lb_feed_ops *ops = lb_feed_find(src[i].kind);
 		struct lb_feed_sink s = { .cx = cx, .emit = collect, .arg = &b, .nwarn_quiet = 200 };
 		struct stat st;
 
+		if (meta != (k >= nsrc))
+			continue;
 		stat(src[i].path, &st);
 		if (S_ISDIR(st.st_mode))
 			r = walk(&s, ops, src[i].kind, src[i].path, "", 0);
@@ -1117,8 +1129,9 @@ lb_vulndb_build(struct lb_ctx *cx, const struct lb_feed_source *src, size_t nsrc
 			goto out;
 	}
 	finish(&b, &f);
-	lb_debug(cx, "%zu vulns, %zu rows (%zu duplicates dropped), %zu withdrawn, %zu aliases kept apart",
-	    f.nvulns, f.nrows, b.nrows - f.nrows, b.withdrawn, b.refused);
+	lb_debug(cx, "%zu vulns, %zu rows (%zu duplicates dropped), %zu withdrawn, %zu aliases kept apart, "
+	    "%zu metadata records for CVEs no feed names", f.nvulns, f.nrows, b.nrows - f.nrows, b.withdrawn,
+	    b.refused, b.unused);
 
 	if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		r = sql_err(cx, db, "open");

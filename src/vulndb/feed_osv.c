@@ -30,7 +30,7 @@ struct osv {
 static void
 add_cvss(struct osv *o, const char *vector, double score)
 {
-	if (!vector || strlen(vector) > LB_FEED_MAX_VECTOR)
+	if (!vector || strlen(vector) > LB_FEED_MAX_VECTOR || o->ncvss >= 16)
 		return;
 	lb_xgrow(&o->cvss, &o->capcvss, o->ncvss + 1, sizeof(*o->cvss));
 	o->cvss[o->ncvss++] = (struct lb_feed_cvss){ vector, score, LB_RANK_OSV };

@@ -118,6 +118,16 @@ cp "$T/out" "$T/table2"
 lb image --input "$EX"
 check_same "--format table is the default" "$T/table2" "$T/out"
 
+# --- the README's command, with the default scanners ---------------------
+# (no vulnerability database here: the inventory is listed all the same)
+mkdir -p "$T/home"
+LB_SCANNERS=default XDG_CACHE_HOME=$T/home/cache lb image --input "$EX"
+check_rc "the README's command (default scanners, no database)" 0
+check_grep "... lists the packages" '^busybox +1\.27\.2-r11 +x86_64 ' "$T/out"
+check_grep "... counts them" '^Packages: +13$' "$T/out"
+check_no_grep "... and writes nothing but its warnings to stderr" '^lifebelt: (error|[^w])' "$T/err"
+check_eq "... nor anything in the cache folder" "" "$(ls -A "$T/home")"
+
 # --- -o ---------------------------------------------------------------
 mkdir "$T/o"
 lb image --input "$EX" --format json -o "$T/o/report.json"
@@ -199,7 +209,8 @@ json.dump({"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.
 open(root + "/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
 EOF
 for sig in TERM INT; do
-	"$LIFEBELT" image --input "$T/big" >/dev/null 2>"$T/err.$sig" &
+	lb_argv image --input "$T/big"
+	"$LIFEBELT" "${LB_ARGV[@]}" >/dev/null 2>"$T/err.$sig" &
 	pid=$!
 	made=""
 	for _ in $(seq 100); do

@@ -14,7 +14,8 @@ I=$LB_TESTDATA/images
 
 # lbt ARGS: lb with a time limit (symlink cycles must not hang)
 lbt() {
-	timeout 60 "$LIFEBELT" "$@" >"$T/out" 2>"$T/err"
+	lb_argv "$@"
+	timeout 60 "$LIFEBELT" "${LB_ARGV[@]}" >"$T/out" 2>"$T/err"
 	LB_RC=$?
 	[ "$LB_RC" != 124 ] || echo "lifebelt $* timed out" >>"$T/err"
 }
@@ -341,7 +342,8 @@ check_json "... and is not followed past the limit" 'r[0]["os"]["family"]' debia
 lbt image --input "$I/scalibr-layerscanning/symlink-attack.tar" --format json
 check_rc "symlink-attack.tar" 0
 mkimage --layer "$I/scalibr-unpack/escape.tar" --compression none --oci "$T/escape"
-(cd "$T" && mkdir cwd && cd cwd && timeout 60 "$LIFEBELT" image --input "$T/escape" --format json >"$T/out" 2>"$T/err")
+lb_argv image --input "$T/escape" --format json
+(cd "$T" && mkdir cwd && cd cwd && timeout 60 "$LIFEBELT" "${LB_ARGV[@]}" >"$T/out" 2>"$T/err")
 LB_RC=$?
 check_rc "escape.tar as a layer (absolute names, trampoline symlinks)" 0
 check_eq "... nothing written in the working folder" "" "$(ls -A "$T/cwd")"

@@ -11,6 +11,15 @@ comparators, not the matcher), so a bug there cannot hide in the answer.
   vuln-ref.py alpine ROOT SECDB_DIR     prints "pkg<TAB>ID<TAB>fixed" for
                                         every finding the Alpine secdb
                                         branch of ROOT's release implies
+  vuln-ref.py deb ROOT LIST...           the same for a Debian root against
+                                        the tracker's DSA/DLA list files
+                                        (dpkg order from python3-apt)
+  vuln-ref.py deb-synth RELEASE VERSION_ID ROOT LIST...
+                                        writes a Debian root whose dpkg
+                                        status holds, for every source
+                                        package the lists fix in RELEASE,
+                                        binaries at, below and above each
+                                        fixed version
   vuln-ref.py alpine-synth SECDB_DIR BRANCH ROOT
                                         writes a root whose apk database
                                         holds, for every origin the branch
@@ -254,8 +263,7 @@ def alpine(root, secdb):
         best = {}
         for fixed, cve in fixes.get(origin, []):
             if apk_cmp(ver, fixed) < 0:
-                # several fixed versions for one ID: the first that fixes it
-                if cve not in best or apk_cmp(fixed, best[cve]) < 0:
+                if cve not in best or apk_cmp(fixed, best[cve]) > 0:
                     best[cve] = fixed
         for cve, fixed in best.items():
             out.add((name, cve, fixed))
@@ -294,6 +302,108 @@ def alpine_synth(secdb, branch, root):
     return 0
 
 
+# --- Debian -------------------------------------------------------------
+
+def _apt():
+    import apt_pkg     # python3-apt: libapt-pkg's dpkg version order
+    apt_pkg.init_system()
+    return apt_pkg.version_compare
+
+
+DSA_HEAD = re.compile(r"^\[[^]]*\] ((?:DSA|DLA)-\S+) ")
+REL_LINE = re.compile(r"^\s+\[([a-z-]+)\] - (\S+) (\S+)")
+
+
+def deb_lists(files, release):
+    """source package -> [(fixed version, ID)] from data/DSA/list and
+    data/DLA/list: "[date] DSA-N-1 pkg - ..." then "{CVE-...}" and
+    "[release] - pkg version" lines; an advisory without a CVE counts by
+    its own ID"""
+    fixes = {}
+    for fn in files:
+        adv, cves = None, []
+        for line in open(fn, encoding="utf-8", errors="replace"):
+            m = DSA_HEAD.match(line)
+            if m:
+                adv, cves = m.group(1), []
+                continue
+            if adv is None:
+                continue
+            st = line.strip()
+            if st.startswith("{") and st.endswith("}"):
+                cves += [c for c in st[1:-1].split() if c.startswith("CVE-")]
+                continue
+            m = REL_LINE.match(line)
+            if m and m.group(1) == release and not m.group(3).startswith("<"):
+                for i in cves or [adv]:
+                    fixes.setdefault(m.group(2), []).append((m.group(3), i))
+    return fixes
+
+
+def dpkg_status(root):
+    """(name, version, source, source version) of var/lib/dpkg/status"""
+    out, cur = [], {}
+    for line in list(open(os.path.join(root, "var/lib/dpkg/status"), encoding="utf-8")) + [""]:
+        line = line.rstrip("\n")
+        if not line.strip():
+            if "Package" in cur and "installed" in cur.get("Status", "installed"):
+                src = cur.get("Source", cur["Package"]).split()
+                sver = src[1].strip("()") if len(src) > 1 else cur["Version"]
+                out.append((cur["Package"], cur["Version"], src[0], sver))
+            cur = {}
+        elif not line[0].isspace() and ":" in line:
+            k, v = line.split(":", 1)
+            cur[k] = v.strip()
+    return out
+
+
+def os_codename(root):
+    for line in open(os.path.join(root, "etc/os-release")):
+        if line.startswith("VERSION_CODENAME="):
+            return line.split("=", 1)[1].strip().strip('"')
+    raise SystemExit("no VERSION_CODENAME")
+
+
+def deb(root, files):
+    vc = _apt()
+    fixes = deb_lists(files, os_codename(root))
+    out = set()
+    for name, ver, src, sver in dpkg_status(root):
+        best = {}
+        for fixed, i in fixes.get(src, []):
+            # the tracker lists source versions
+            if vc(sver, fixed) < 0 and (i not in best or vc(fixed, best[i]) > 0):
+                best[i] = fixed
+        for i, fixed in best.items():
+            out.add((name, i, fixed))
+    for t in sorted(out):
+        print("\t".join(t))
+    return 0
+
+
+def deb_synth(release, version_id, root, files):
+    fixes = deb_lists(files, release)
+    os.makedirs(os.path.join(root, "etc"), exist_ok=True)
+    os.makedirs(os.path.join(root, "var/lib/dpkg"), exist_ok=True)
+    with open(os.path.join(root, "etc/os-release"), "w") as f:
+        f.write('NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="%s"\nVERSION_CODENAME=%s\n'
+                % (version_id, release))
+    n = 0
+    with open(os.path.join(root, "var/lib/dpkg/status"), "w") as f:
+        for src in sorted(fixes):
+            vers = {"0.0.1-1", "99999-1"}
+            for fixed, _ in fixes[src]:
+                # "F~" sorts just before F, "F+z1" just after
+                vers.update((fixed, fixed + "~", fixed + "+z1"))
+            for k, v in enumerate(sorted(vers)):
+                # binaries named apart from their source, as most are
+                f.write("Package: %s-bin%d\nStatus: install ok installed\nArchitecture: amd64\n"
+                        "Source: %s\nVersion: %s\nDescription: synthetic\n\n" % (src, k, src, v))
+                n += 1
+    print(n)
+    return 0
+
+
 def main(argv):
     if len(argv) == 4 and argv[1] == "apk-compare":
         print("<=>"[apk_cmp(argv[2], argv[3]) + 1])
@@ -302,6 +412,10 @@ def main(argv):
         return selftest(argv[2:])
     if len(argv) == 4 and argv[1] == "alpine":
         return alpine(argv[2], argv[3])
+    if len(argv) >= 4 and argv[1] == "deb":
+        return deb(argv[2], argv[3:])
+    if len(argv) >= 6 and argv[1] == "deb-synth":
+        return deb_synth(argv[2], argv[3], argv[4], argv[5:])
     if len(argv) == 5 and argv[1] == "alpine-synth":
         return alpine_synth(argv[2], argv[3], argv[4])
     sys.stderr.write(__doc__)
