@@ -1,5 +1,8 @@
 /* an_os.c - which distribution the image is: os-release first, then the
- * older per-distribution release files.
+ * older per-distribution release files; then what minimal images leave:
+ * distroless (dpkg status.d), chisel-cut Ubuntu (a chisel manifest) and
+ * busybox-only images (the version in the binary); and the release's end
+ * of life from a table of known releases.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -9,10 +12,13 @@
 #include "analyze/analyzer.h"
 #include "base/lb_alloc.h"
 #include "base/lb_buf.h"
+#include "base/lb_limits.h"
 #include "base/lb_slice.h"
 #include "base/lb_banned.h"
 
 #define OS_FILE_MAX (64u << 10)
+#define BUSYBOX_MAX (4u << 20)      /* "BusyBox v..." is in .rodata, well inside */
+#define PRESENCE    16u             /* files whose presence alone counts */
 
 static const struct lb_interest os_interests[] = {
 	{ LB_MATCH_EXACT, "etc/os-release", NULL, OS_FILE_MAX },
@@ -27,6 +33,14 @@ static const struct lb_interest os_interests[] = {
 	{ LB_MATCH_EXACT, "etc/rocky-release", NULL, OS_FILE_MAX },
 	{ LB_MATCH_EXACT, "etc/almalinux-release", NULL, OS_FILE_MAX },
 	{ LB_MATCH_EXACT, "etc/system-release", NULL, OS_FILE_MAX },
+	{ LB_MATCH_EXACT, "var/lib/dpkg/status", NULL, PRESENCE },
+	{ LB_MATCH_PREFIX, "var/lib/dpkg/status.d/", NULL, LB_MAX_SMALL_FILE },
+	{ LB_MATCH_EXACT, "var/lib/chisel/manifest.wall", NULL, PRESENCE },
+	/* busybox: its own name, or "[" when it is the first of the hard
+	 * links to it in a layer sorted by name (docker-library's image) */
+	{ LB_MATCH_EXACT, "bin/busybox", NULL, BUSYBOX_MAX },
+	{ LB_MATCH_EXACT, "usr/bin/busybox", NULL, BUSYBOX_MAX },
+	{ LB_MATCH_EXACT, "bin/[", NULL, BUSYBOX_MAX },
 	{ 0, NULL, NULL, 0 },
 };
 
@@ -418,6 +432,7 @@ os_move(struct lb_os *dst, struct lb_os *src)
 	free(dst->version_id);
 	free(dst->codename);
 	free(dst->evidence);
+	free(dst->eol);
 	*dst = *src;
 	memset(src, 0, sizeof(*src));
 }
@@ -441,6 +456,192 @@ version_from(const char *version, const char *version_id)
 	return lb_xstrdup(version_id);
 }
 
+static bool
+has_word(const char *s, const char *w)
+{
+	return s && strcasestr(s, w) != NULL;
+}
+
+static void
+append_name(struct lb_os *os, const char *what)
+{
+	char *n = lb_xasprintf("%s (%s)", os->name, what);
+
+	free(os->name);
+	os->name = n;
+}
+
+static int
+any_file(void *arg, const struct lb_file *f)
+{
+	(void)f;
+	*(bool *)arg = true;
+	return 1;
+}
+
+/* The "Version:" of a deb822 stanza, as a new string. */
+static char *
+stanza_version(const struct lb_file *f)
+{
+	struct lb_slice s = lb_slice_make(f->data, f->size);
+
+	while (s.len) {
+		struct lb_slice line = lb_slice_split(&s, '\n');
+		if (lb_slice_eat(&line, "Version:")) {
+			line = lb_slice_trim(line);
+			if (line.len && !memchr(line.p, 0, line.len))
+				return lb_xstrndup(line.p, line.len);
+		}
+	}
+	return NULL;
+}
+
+/* Distroless images (GoogleContainerTools/distroless) keep one deb822
+ * file per package in var/lib/dpkg/status.d/ and no status file; their
+ * os-release says PRETTY_NAME="Distroless", or nothing at all in old
+ * ones. Chisel-cut Ubuntu keeps var/lib/chisel/manifest.wall instead of
+ * a dpkg database. Either is said in the name: struct lb_os has no flag. */
+static void
+minimal_images(const struct lb_fsview *v, struct lb_os *os)
+{
+	bool statusd = false;
+	const struct lb_file *f;
+
+	lb_fsview_each(v, "var/lib/dpkg/status.d/", any_file, &statusd);
+	if (statusd && !lb_fsview_get(v, "var/lib/dpkg/status")) {
+		if (!os->family) {
+			char *ver = NULL;
+			int m;
+
+			os->family = lb_xstrdup("debian");
+			set_if_null(&os->name, "Distroless");
+			set_if_null(&os->evidence, "var/lib/dpkg/status.d/");
+			/* base-files 11.1+deb11u5 is Debian 11's */
+			if ((f = lb_fsview_get(v, "var/lib/dpkg/status.d/base-files")) && f->data &&
+			    (ver = stanza_version(f)) && (m = major_of(ver)) > 0)
+				os->version_id = lb_xasprintf("%d", m);
+			free(ver);
+		} else if (!strcmp(os->family, "debian") && os->name && !has_word(os->name, "distroless")) {
+			append_name(os, "distroless");
+		}
+	}
+	if ((f = lb_fsview_get(v, "var/lib/chisel/manifest.wall")) != NULL) {
+		if (!os->family) {
+			os->family = lb_xstrdup("ubuntu");
+			set_if_null(&os->name, "Ubuntu (chiselled)");
+			set_if_null(&os->evidence, f->path);
+		} else if (!strcmp(os->family, "ubuntu") && os->name && !has_word(os->name, "chisel")) {
+			append_name(os, "chiselled");
+		}
+	}
+}
+
+/* An image with nothing but busybox: "BusyBox v1.36.1 (2023-...) multi-call
+ * binary" in the binary's strings. */
+static void
+busybox(const struct lb_fsview *v, struct lb_os *os)
+{
+	static const char *const paths[] = { "bin/busybox", "usr/bin/busybox", "bin/[" };
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		const struct lb_file *f = lb_fsview_get(v, paths[i]);
+		const char *p;
+		size_t n;
+
+		if (!f || !f->data)
+			continue;
+		p = memmem(f->data, f->size, "BusyBox v", 9);
+		if (!p)
+			continue;
+		p += 9;
+		n = strnlen(p, 32);
+		n = strspn(p, "0123456789.") < n ? strspn(p, "0123456789.") : n;
+		while (n && p[n - 1] == '.')
+			n--;
+		if (!n || p[0] == '.')
+			continue;
+		os->family = lb_xstrdup("busybox");
+		os->version = lb_xstrndup(p, n);
+		os->version_id = lb_xstrndup(p, n);
+		os->name = lb_xasprintf("BusyBox v%s", os->version);
+		os->evidence = lb_xstrdup(f->path);
+		return;
+	}
+}
+
+/* End of support of known releases: the date the vendor stops publishing
+ * security updates to its public feed (Debian: LTS; Ubuntu: standard
+ * support, not ESM; RHEL: maintenance support, not ELS; SUSE: general
+ * support of the service pack), from the vendors' lifecycle pages as
+ * endoflife.date collects them. "ver" matches VERSION_ID itself or as a
+ * prefix before a '.': "8" matches "8.9", "3.18" matches "3.18.4". */
+static const struct {
+	const char *family, *ver, *date;
+	bool stream;       /* CentOS Stream, which shares ID=centos */
+} eol_table[] = {
+	{ "alpine", "3.3", "2017-11-01", false }, { "alpine", "3.4", "2018-05-01", false },
+	{ "alpine", "3.5", "2018-11-01", false }, { "alpine", "3.6", "2019-05-01", false },
+	{ "alpine", "3.7", "2019-11-01", false }, { "alpine", "3.8", "2020-05-01", false },
+	{ "alpine", "3.9", "2021-01-01", false }, { "alpine", "3.10", "2021-05-01", false },
+	{ "alpine", "3.11", "2021-11-01", false }, { "alpine", "3.12", "2022-05-01", false },
+	{ "alpine", "3.13", "2022-11-01", false }, { "alpine", "3.14", "2023-05-01", false },
+	{ "alpine", "3.15", "2023-11-01", false }, { "alpine", "3.16", "2024-05-23", false },
+	{ "alpine", "3.17", "2024-11-22", false }, { "alpine", "3.18", "2025-05-09", false },
+	{ "alpine", "3.19", "2025-11-01", false }, { "alpine", "3.20", "2026-04-01", false },
+	{ "debian", "7", "2018-05-31", false }, { "debian", "8", "2020-06-30", false },
+	{ "debian", "9", "2022-06-30", false }, { "debian", "10", "2024-06-30", false },
+	{ "debian", "11", "2026-08-31", false }, { "debian", "12", "2028-06-30", false },
+	{ "ubuntu", "14.04", "2019-04-30", false }, { "ubuntu", "16.04", "2021-04-30", false },
+	{ "ubuntu", "18.04", "2023-05-31", false }, { "ubuntu", "20.04", "2025-05-31", false },
+	{ "ubuntu", "21.04", "2022-01-20", false }, { "ubuntu", "21.10", "2022-07-14", false },
+	{ "ubuntu", "22.10", "2023-07-20", false }, { "ubuntu", "23.04", "2024-01-25", false },
+	{ "ubuntu", "23.10", "2024-07-11", false },
+	{ "rhel", "5", "2017-03-31", false }, { "rhel", "6", "2020-11-30", false },
+	{ "rhel", "7", "2024-06-30", false }, { "rhel", "8", "2029-05-31", false },
+	{ "rhel", "9", "2032-05-31", false },
+	{ "centos", "5", "2017-03-31", false }, { "centos", "6", "2020-11-30", false },
+	{ "centos", "7", "2024-06-30", false }, { "centos", "8", "2021-12-31", false },
+	{ "centos", "8", "2024-05-31", true }, { "centos", "9", "2027-05-31", true },
+	{ "rocky", "8", "2029-05-31", false }, { "rocky", "9", "2032-05-31", false },
+	{ "almalinux", "8", "2029-03-01", false }, { "almalinux", "9", "2032-05-31", false },
+	{ "ol", "6", "2021-03-01", false }, { "ol", "7", "2024-12-31", false },
+	{ "ol", "8", "2029-07-01", false }, { "ol", "9", "2032-06-30", false },
+	{ "amzn", "2018.03", "2023-12-31", false }, { "amzn", "2", "2026-06-30", false },
+	{ "amzn", "2023", "2029-06-30", false },
+	{ "fedora", "32", "2021-05-25", false }, { "fedora", "33", "2021-11-30", false },
+	{ "fedora", "34", "2022-06-07", false }, { "fedora", "35", "2022-12-13", false },
+	{ "fedora", "36", "2023-05-16", false }, { "fedora", "37", "2023-12-05", false },
+	{ "fedora", "38", "2024-05-21", false }, { "fedora", "39", "2024-11-26", false },
+	{ "fedora", "40", "2025-05-13", false },
+	{ "opensuse", "42.3", "2019-07-01", false },
+	{ "opensuse-leap", "15.0", "2019-12-03", false }, { "opensuse-leap", "15.1", "2021-01-31", false },
+	{ "opensuse-leap", "15.2", "2022-01-04", false }, { "opensuse-leap", "15.3", "2022-12-31", false },
+	{ "opensuse-leap", "15.4", "2023-12-07", false }, { "opensuse-leap", "15.5", "2024-12-31", false },
+	{ "sles", "12.5", "2024-10-31", false }, { "sles", "15.1", "2021-01-31", false },
+	{ "sles", "15.2", "2021-12-31", false }, { "sles", "15.3", "2022-12-31", false },
+	{ "sles", "15.4", "2023-12-31", false }, { "sles", "15.5", "2024-12-31", false },
+	{ "mariner", "1.0", "2023-07-31", false }, { "mariner", "2.0", "2025-07-31", false },
+};
+
+static char *
+eol_of(const struct lb_os *os)
+{
+	const char *v = os->version_id ? os->version_id : os->version;
+	bool stream = has_word(os->name, "stream");
+
+	if (!os->family || !v)
+		return NULL;
+	for (size_t i = 0; i < sizeof(eol_table) / sizeof(eol_table[0]); i++) {
+		size_t n = strlen(eol_table[i].ver);
+
+		if (strcmp(os->family, eol_table[i].family) != 0 || eol_table[i].stream != stream)
+			continue;
+		if (strncmp(v, eol_table[i].ver, n) == 0 && (v[n] == 0 || v[n] == '.'))
+			return lb_xstrdup(eol_table[i].date);
+	}
+	return NULL;
+}
+
 static int
 os_analyze(struct lb_ctx *cx, const struct lb_fsview *v, struct lb_inventory *inv)
 {
@@ -457,6 +658,7 @@ os_analyze(struct lb_ctx *cx, const struct lb_fsview *v, struct lb_inventory *in
 	if (!os.family)
 		rpm_release(v, &os, &full);
 	debian_version(v, &os, &full);
+	minimal_images(v, &os);
 	if (os.family && !strcmp(os.family, "debian") && !os.codename) {
 		m = major_of(os.version_id ? os.version_id : full);
 		if (m > 0 && (size_t)m < sizeof(debian_codenames) / sizeof(debian_codenames[0]) &&
@@ -465,6 +667,9 @@ os_analyze(struct lb_ctx *cx, const struct lb_fsview *v, struct lb_inventory *in
 	}
 	os.version = full ? full : version_from(version, os.version_id);
 	free(version);
+	if (!os.family && !os.name && !os.version)
+		busybox(v, &os);
+	os.eol = eol_of(&os);
 	if (os.family || os.name || os.version)
 		os_move(&inv->os, &os);
 	os_move(&os, &(struct lb_os){ 0 });

@@ -17,12 +17,30 @@
 extern const struct lb_analyzer_ops lb_an_os;
 extern const struct lb_analyzer_ops lb_an_dpkg;
 extern const struct lb_analyzer_ops lb_an_apk;
+extern const struct lb_analyzer_ops lb_an_rpm;
+extern const struct lb_analyzer_ops lb_an_chisel;
+extern const struct lb_analyzer_ops lb_an_ruby;
+extern const struct lb_analyzer_ops lb_an_php;
+extern const struct lb_analyzer_ops lb_an_dotnet;
+extern const struct lb_analyzer_ops lb_an_python;
+extern const struct lb_analyzer_ops lb_an_node;
+extern const struct lb_analyzer_ops lb_an_java;
+extern const struct lb_analyzer_ops lb_an_binary;
 
 /* The OS analyzer runs first so that inv->os is known to the others. */
 const struct lb_analyzer_ops *const lb_analyzers[] = {
 	&lb_an_os,
 	&lb_an_dpkg,
 	&lb_an_apk,
+	&lb_an_rpm,
+	&lb_an_chisel,
+	&lb_an_ruby,
+	&lb_an_php,
+	&lb_an_dotnet,
+	&lb_an_python,
+	&lb_an_node,
+	&lb_an_java,
+	&lb_an_binary,
 	NULL,
 };
 

@@ -56,6 +56,7 @@ lb_inventory_free(struct lb_inventory *inv)
 	free(inv->os.version_id);
 	free(inv->os.codename);
 	free(inv->os.evidence);
+	free(inv->os.eol);
 	for (size_t i = 0; i < inv->npkgs; i++)
 		lb_pkg_release(&inv->pkgs[i]);
 	free(inv->pkgs);

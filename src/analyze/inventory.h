@@ -24,6 +24,7 @@ struct lb_os {
 	char *version_id;   /* VERSION_ID: "3.7.3", "12" */
 	char *codename;     /* VERSION_CODENAME: "bookworm"; NULL when unknown */
 	char *evidence;     /* path of the file it came from */
+	char *eol;          /* "YYYY-MM-DD" the release's support ends or ended; NULL when unknown */
 };
 
 struct lb_pkg {

@@ -98,7 +98,7 @@ static const struct type_norm type_norms[] = {
 	{ "composer", true, true, false },
 	{ "deb", true, true, false },
 	{ "github", true, true, false },
-	{ "pypi", false, true, true },       /* '_' -> '-' as PEP 503 normalises */
+	{ "pypi", false, true, true },       /* PEP 503: runs of "-_." -> '-' */
 	{ "rpm", true, false, false },       /* rpm names are case sensitive */
 };
 
@@ -114,10 +114,19 @@ normalize(const char *type, char *ns, char *name)
 			lower_inplace(ns);
 		if (t->name_lower)
 			lower_inplace(name);
-		if (t->pypi)
-			for (char *c = name; c && *c; c++)
-				if (*c == '_')
-					*c = '-';
+		if (t->pypi && name) {
+			/* PEP 503: runs of '-', '_' and '.' become one '-' */
+			char *o = name;
+			for (const char *c = name; *c; c++) {
+				if (*c == '-' || *c == '_' || *c == '.') {
+					if (o == name || o[-1] != '-')
+						*o++ = '-';
+				} else {
+					*o++ = *c;
+				}
+			}
+			*o = 0;
+		}
 		return;
 	}
 }
@@ -537,6 +546,25 @@ is_os_type(const char *t)
 	    strcmp(t, "alpm") == 0;
 }
 
+/* The rpm namespace is the vendor, as the purl-spec examples and Trivy
+ * name it ("pkg:rpm/redhat/...", "pkg:rpm/opensuse/..."), not the
+ * os-release ID, which stays in the distro qualifier ("distro=rhel-9.2"). */
+static const char *
+rpm_vendor(const char *family)
+{
+	static const struct { const char *id, *vendor; } map[] = {
+		{ "rhel", "redhat" }, { "ol", "oracle" }, { "sles", "suse" }, { "sled", "suse" },
+		{ "sles_sap", "suse" }, { "sle-micro", "suse" }, { "sl-micro", "suse" },
+		{ "opensuse-leap", "opensuse" }, { "opensuse-tumbleweed", "opensuse" },
+		{ "opensuse-leap-micro", "opensuse" },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(family, map[i].id) == 0)
+			return map[i].vendor;
+	return family;   /* fedora, centos, rocky, almalinux, amzn, mariner, azurelinux, photon */
+}
+
 /* Splits a language package's full name into namespace and name, as each
  * purl type lays it out. Sets *ns (new or NULL) and returns the name part. */
 static const char *
@@ -581,7 +609,9 @@ lb_purl_for_pkg(const struct lb_pkg *p, const struct lb_os *os)
 	u.version = p->version;
 
 	if (is_os_type(type)) {
-		if (family && family[0])
+		if (family && family[0] && strcmp(type, "rpm") == 0)
+			ns = lb_xstrdup(rpm_vendor(family));
+		else if (family && family[0])
 			ns = lb_xstrdup(family);
 		else if (strcmp(type, "deb") == 0)
 			ns = lb_xstrdup("debian");
@@ -598,6 +628,8 @@ lb_purl_for_pkg(const struct lb_pkg *p, const struct lb_os *os)
 			 * the others as "<family>-<release>" ("debian-12") */
 			if (strcmp(type, "apk") == 0)
 				distro = lb_xstrdup(dver);
+			else if (family && family[0])
+				distro = lb_xasprintf("%s-%s", family, dver);
 			else if (ns)
 				distro = lb_xasprintf("%s-%s", ns, dver);
 			if (distro)
@@ -630,6 +662,9 @@ lb_purl_for_pkg(const struct lb_pkg *p, const struct lb_os *os)
 	} else {
 		u.name = (char *)split_lang_name(type, p->name, &ns);
 		u.ns = ns;
+		/* PURL-TYPES gem: "platform" qualifier, e.g. ?platform=java */
+		if (strcmp(type, "gem") == 0 && p->arch && p->arch[0])
+			q[nq++] = (struct lb_purl_qualifier){ (char *)"platform", p->arch };
 	}
 	u.quals = q;
 	u.nquals = nq;

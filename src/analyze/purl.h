@@ -7,7 +7,7 @@
  * empty qualifier values dropped, and every other byte but ALPHA / DIGIT /
  * "." / "-" / "_" / "~" / ":" percent-encoded (ECMA-427 "Character
  * encoding": the colon is never encoded, so a deb epoch reads "@1:2.3-4").
- * Type-specific normalisation (lowercased deb/apk names, pypi's '_' -> '-')
+ * Type-specific normalisation (lowercased deb/apk names, pypi's PEP 503 '-_.' runs -> '-')
  * is applied both ways, so lb_purl_build(lb_purl_parse(s)) is canonical.
  */
 #pragma once
@@ -39,11 +39,13 @@ struct lb_purl {
  *   pkg:deb/debian/curl@7.88.1-10%2Bdeb12u5?arch=amd64&distro=debian-12
  *   pkg:deb/debian/libgcc-s1@12.2.0-14?arch=amd64&distro=debian-12&upstream=gcc-12
  *   pkg:apk/alpine/musl@1.1.18-r3?arch=x86_64&distro=3.7.3
- *   pkg:rpm/rhel/bash@4.4.20-4.el8?arch=x86_64&distro=rhel-8.9&epoch=1
+ *   pkg:rpm/redhat/bash@4.4.20-4.el8?arch=x86_64&distro=rhel-8.9&epoch=1
  * or NULL when p lacks a type, name or version (or the type is not a
  * valid purl type).
  *   - OS package types (deb, apk, rpm, alpm): the namespace is os->family
- *     ("debian" / "alpine" when the OS is unknown for deb / apk); arch
+ *     ("debian" / "alpine" when the OS is unknown for deb / apk), and for
+ *     rpm the vendor it names ("rhel" -> "redhat", "ol" -> "oracle",
+ *     "sles" -> "suse", "opensuse-leap" -> "opensuse"); arch
  *     goes to the arch qualifier; distro is "<family>-<version_id>", but
  *     just "<version_id>" for apk as Trivy writes it; an rpm epoch moves
  *     from the version to the epoch qualifier as the rpm type says.
@@ -51,7 +53,8 @@ struct lb_purl {
  *     becomes upstream=<src_name>[@<src_version>], as Syft writes it and
  *     Grype reads it back for matching.
  *   - Language types split the namespace off the name: npm "@scope/x",
- *     maven "group:artifact", golang and others at the last '/'. */
+ *     maven "group:artifact", golang and others at the last '/'; a gem's
+ *     arch (its RubyGems platform) becomes platform=<arch>. */
 char *lb_purl_for_pkg(const struct lb_pkg *p, const struct lb_os *os);
 
 /* Percent-encodes s for a purl component into a new string: everything but

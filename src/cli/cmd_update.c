@@ -171,6 +171,8 @@ lb_cmd_db_update(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *
 		}
 		src[nsrc].kind = kind;
 		src[nsrc].path = paths[i];
+		src[nsrc].label = colon + 1;
+		src[nsrc].required = 1;
 		nsrc++;
 	}
 	{

@@ -231,38 +231,95 @@ dup_or_null(const char *s)
 	return s ? lb_xstrdup(s) : NULL;
 }
 
+/* The fix that applies to version: the lowest "fixed" event above it in
+ * the advisory's ranges (new string), or NULL when the ranges name none. */
+static char *
+fixed_for(const struct lb_advisory *a, const char *eco, const char *version)
+{
+	json_t *j = a->ranges ? json_loads(a->ranges, 0, NULL) : NULL;
+	const char *best = NULL;
+	char *out = NULL;
+	int c;
+
+	for (size_t i = 0; i < json_array_size(j); i++) {
+		json_t *ev = json_object_get(json_array_get(j, i), "events");
+		for (size_t k = 0; k < json_array_size(ev); k++) {
+			const char *fx = json_string_value(json_object_get(json_array_get(ev, k), "fixed"));
+			if (!fx || lb_vercmp(eco, fx, version, &c) < 0 || c <= 0)
+				continue;
+			if (!best || (lb_vercmp(eco, fx, best, &c) == 0 && c < 0))
+				best = fx;
+		}
+	}
+	if (best)
+		out = lb_xstrdup(best);
+	json_decref(j);
+	return out;
+}
+
+/* Whether every version the advisory names is valid for eco: an
+ * advisory the comparator cannot read is passed over (the feed's fault,
+ * not the package's). */
+static int
+advisory_versions_valid(const struct lb_advisory *a, const struct lb_vercmp_ops *ops)
+{
+	return !a->fixed || !*a->fixed || a->ranges || a->versions ||
+	    ops->validate(lb_slice_str(a->fixed)) == 0;
+}
+
 static int
 on_advisory(void *arg, const struct lb_advisory *a)
 {
 	struct qctx *q = arg;
-	struct lb_finding *f;
-	int r;
+	const struct lb_vercmp_ops *ops = lb_vercmp_find(q->eco);
+	struct lb_finding *f = NULL;
+	int fallback, r, c;
 
+	if (ops && !advisory_versions_valid(a, ops)) {
+		lb_debug(q->cx, "advisory %s names version '%s', which is not a valid %s version; passed over",
+		    a->id, a->fixed, q->eco);
+		return 0;
+	}
 	r = lb_match_advisory(a, q->eco, q->version);
 	if (r < 0) {
-		if (!q->bad) {
-			lb_warn(q->cx, "cannot compare version '%s' of %s package '%s' with advisory %s",
-			    q->version, q->eco, q->inv->pkgs[q->pkg].name, a->id);
-			q->bad = 1;
-		}
+		lb_debug(q->cx, "advisory %s: cannot compare its versions with %s %s %s", a->id, q->eco,
+		    q->inv->pkgs[q->pkg].name, q->version);
 		return 0;
 	}
 	if (!r)
 		return 0;
-	/* one finding per package and ID, whichever source says it first */
+	/* Debian tracker: a line without a release (the unstable fix) stands
+	 * for a release that has no line of its own; that release is then
+	 * still vulnerable, with no fix of its own (security-tracker semantics) */
+	fallback = a->distro && strcmp(a->distro, "debian") == 0;
+	/* one finding per package and ID; several rows of one ID (a fix listed
+	 * under two versions): the highest fixed version is the one that fixes */
 	for (size_t i = q->inv->nfindings; i-- > 0;) {
 		if (q->inv->findings[i].pkg != q->pkg)
 			break;
-		if (strcmp(q->inv->findings[i].id, a->id) == 0)
-			return 0;
+		if (strcmp(q->inv->findings[i].id, a->id) == 0) {
+			f = &q->inv->findings[i];
+			break;
+		}
+	}
+	if (f) {
+		if (!fallback && a->fixed && *a->fixed && f->fixed &&
+		    lb_vercmp(q->eco, a->fixed, f->fixed, &c) == 0 && c > 0) {
+			free(f->fixed);
+			f->fixed = lb_xstrdup(a->fixed);
+		}
+		return 0;
 	}
 	f = lb_inventory_add_finding(q->inv);
 	f->id = lb_xstrdup(a->id);
 	f->aliases = dup_or_null(a->aliases);
 	f->pkg = q->pkg;
 	f->installed = lb_xstrdup(q->version);
-	f->fixed = a->fixed && *a->fixed ? lb_xstrdup(a->fixed) : NULL;
-	f->status = a->status;
+	if (!fallback && a->ranges)
+		f->fixed = fixed_for(a, q->eco, q->version);
+	if (!fallback && !f->fixed && a->fixed && *a->fixed && !a->ranges)
+		f->fixed = lb_xstrdup(a->fixed);
+	f->status = fallback && a->status == LB_VS_FIXED ? LB_VS_AFFECTED : a->status;
 	f->severity = lb_xstrdup(a->severity ? a->severity : "UNKNOWN");
 	f->severity_source = dup_or_null(a->severity_source);
 	f->cvss_vector = dup_or_null(a->cvss_vector);
@@ -297,6 +354,15 @@ lb_match_inventory(struct lb_ctx *cx, struct lb_vulndb *db, struct lb_inventory 
 			continue;   /* an OS package of an unknown release: nothing to match against */
 		/* the tracker lists source versions (a binNMU "+b1" is the same source) */
 		q.version = (strcmp(p->type, "deb") == 0 && p->src_version) ? p->src_version : p->version;
+		if (lb_vercmp_find(p->type) &&
+		    lb_vercmp_find(p->type)->validate(lb_slice_str(q.version)) != 0) {
+			/* a Go main module built from a work tree has no version to match */
+			if (strcmp(q.version, "(devel)") == 0)
+				continue;
+			lb_warn(cx, "%s package '%s' has version '%s', which is not a valid %s version; "
+			    "it is not matched against advisories", p->type, p->name, q.version, p->type);
+			continue;
+		}
 		name = query_name(p);
 		r = lb_vulndb_query(db, p->type, os_pkg ? distro : NULL, name, on_advisory, &q);
 		free(name);

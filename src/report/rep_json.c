@@ -63,6 +63,7 @@ write_os(struct lb_jw *w, const struct lb_os *os)
 	lb_jw_kstr(w, "versionId", os->version_id);
 	lb_jw_kstr(w, "codename", os->codename);
 	lb_jw_kstr(w, "evidence", os->evidence);
+	lb_jw_kstr(w, "eol", os->eol);
 	lb_jw_obj_end(w);
 }
 

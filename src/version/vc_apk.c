@@ -251,6 +251,8 @@ apk_compare(struct lb_slice a, struct lb_slice b)
 	struct apk_tok ta, tb;
 	int r;
 
+	if (a.len == b.len && (!a.len || !memcmp(a.p, b.p, a.len)))
+		return 0;
 	for (token_first(&ta, &a), token_first(&tb, &b);
 	    ta.token == tb.token && ta.token < TOKEN_END;
 	    token_next(&ta, &a), token_next(&tb, &b))

@@ -92,15 +92,21 @@ is_trim(unsigned char c)
 static bool
 in_set(char c, const char *set)
 {
-	return c && strchr(set, c);
+	for (; *set; set++)
+		if (c == *set)
+			return true;
+	return false;
 }
 
 static bool
 word_at(struct lb_slice s, size_t i, const char *w)
 {
-	size_t n = strlen(w), k;
+	size_t n, k;
 
-	if (i > s.len || s.len - i < n)
+	if (i >= s.len || lower((unsigned char)s.p[i]) != (unsigned char)w[0])
+		return false;
+	n = strlen(w);
+	if (s.len - i < n)
 		return false;
 	for (k = 0; k < n; k++)
 		if (lower((unsigned char)s.p[i + k]) != (unsigned char)w[k])
@@ -140,11 +146,12 @@ mod_match(struct lb_slice s, size_t i, struct cp_mod *m)
 {
 	static const struct {
 		const char *word;
+		size_t len;
 		int stab;
 	} words[] = {
-		{ "stable", SPECIAL_OTHER }, { "beta", SPECIAL_BETA }, { "b", SPECIAL_BETA },
-		{ "rc", SPECIAL_RC }, { "alpha", SPECIAL_ALPHA }, { "a", SPECIAL_ALPHA },
-		{ "patch", SPECIAL_PATCH }, { "pl", SPECIAL_PATCH }, { "p", SPECIAL_PATCH },
+		{ "stable", 6, SPECIAL_OTHER }, { "beta", 4, SPECIAL_BETA }, { "b", 1, SPECIAL_BETA },
+		{ "rc", 2, SPECIAL_RC }, { "alpha", 5, SPECIAL_ALPHA }, { "a", 1, SPECIAL_ALPHA },
+		{ "patch", 5, SPECIAL_PATCH }, { "pl", 2, SPECIAL_PATCH }, { "p", 1, SPECIAL_PATCH },
 	};
 	int sep;
 
@@ -157,9 +164,10 @@ mod_match(struct lb_slice s, size_t i, struct cp_mod *m)
 			j++;
 		}
 		for (w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
-			size_t k, n = strlen(words[w].word);
+			size_t k, n = words[w].len;
 
-			if (!word_at(s, j, words[w].word))
+			if (j >= s.len || lower((unsigned char)s.p[j]) != (unsigned char)words[w].word[0] ||
+			    !word_at(s, j, words[w].word))
 				continue;
 			/* ((?:[.-]?\d+)*+): possessive */
 			for (k = j + n;;) {
@@ -312,7 +320,7 @@ cp_parse(struct lb_slice s, struct cp_version *v)
 		}
 	}
 	/* @(?:stable|RC|beta|alpha|dev)$ */
-	{
+	if (s.len && memchr(s.p, '@', s.len)) {
 		static const char *const flags[] = { "@stable", "@rc", "@beta", "@alpha", "@dev" };
 
 		for (k = 0; k < sizeof(flags) / sizeof(flags[0]); k++) {
@@ -493,6 +501,8 @@ composer_compare(struct lb_slice a, struct lb_slice b)
 	bool ha, hb;
 	int r;
 
+	if (a.len == b.len && (!a.len || !memcmp(a.p, b.p, a.len)))
+		return 0;
 	if (cp_parse(a, &va) < 0 || cp_parse(b, &vb) < 0)
 		return 0;                /* the caller broke the contract */
 	ia = (struct cp_iter){ &va, 0, 0, 0 };

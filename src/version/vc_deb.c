@@ -211,6 +211,8 @@ deb_compare(struct lb_slice a, struct lb_slice b)
 	struct deb_version va, vb;
 	int r;
 
+	if (a.len == b.len && (!a.len || !memcmp(a.p, b.p, a.len)))
+		return 0;
 	if (deb_parse(a, &va) < 0 || deb_parse(b, &vb) < 0)
 		return 0;                /* the caller broke the contract */
 	if (va.epoch != vb.epoch)

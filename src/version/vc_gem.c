@@ -190,6 +190,8 @@ gem_compare(struct lb_slice a, struct lb_slice b)
 	struct gem_walk wa, wb;
 	struct gem_seg sa, sb;
 
+	if (a.len == b.len && (!a.len || !memcmp(a.p, b.p, a.len)))
+		return 0;
 	walk_init(&wa, a);
 	walk_init(&wb, b);
 	for (;;) {

@@ -18,9 +18,9 @@
  * < rc < snapshot < "" < sp < any other, others by their text; and between
  * kinds: number > list > qualifier.
  *
- * The lists nest only at their ends, so a parsed version is a flat array of
- * items where a list marker stands for "the rest is a sub-list". Versions
- * of up to 62 bytes are parsed on the stack.
+ * A list only ever opens a sub-list as its last item, so a parsed version
+ * is a flat array of items cut into levels, the sub-list of each level
+ * being the next one. Versions of up to 62 bytes are parsed on the stack.
  *
  * ComparableVersion accepts any string; valid here means non-empty printable
  * ASCII without blanks (Character.isDigit would take non-ASCII digits).
@@ -83,8 +83,11 @@ lower(unsigned char c)
 static bool
 eq_word(struct lb_slice s, const char *w)
 {
-	size_t k, n = strlen(w);
+	size_t k, n;
 
+	if (!s.len != !w[0] || (s.len && lower((unsigned char)s.p[0]) != (unsigned char)w[0]))
+		return false;
+	n = strlen(w);
 	if (s.len != n)
 		return false;
 	for (k = 0; k < n; k++)
@@ -238,8 +241,9 @@ mv_parse(struct lb_slice s, struct mv_version *v)
 	}
 }
 
-/* An element of a level: an item, the sub-list (MV_LIST, at level l+1) or
- * nothing (NULL item, l == SIZE_MAX). */
+/* An element of a level: an item, the sub-list (item NULL, level sub) or
+ * nothing past the end (present false), which ComparableVersion passes as
+ * a null Item. */
 struct mv_elem {
 	const struct mv_item *item;
 	size_t sub;                  /* level of a sub-list */
@@ -375,6 +379,8 @@ maven_compare(struct lb_slice a, struct lb_slice b)
 	struct mv_version va, vb;
 	int r;
 
+	if (a.len == b.len && (!a.len || !memcmp(a.p, b.p, a.len)))
+		return 0;
 	mv_parse(a, &va);
 	mv_parse(b, &vb);
 	r = cmp_level(&va, 0, &vb, 0);

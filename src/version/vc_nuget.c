@@ -206,6 +206,8 @@ nuget_compare(struct lb_slice a, struct lb_slice b)
 	size_t k;
 	int r;
 
+	if (a.len == b.len && (!a.len || !memcmp(a.p, b.p, a.len)))
+		return 0;
 	if (nuget_parse(a, &va) < 0 || nuget_parse(b, &vb) < 0)
 		return 0;                /* the caller broke the contract */
 	for (k = 0; k < 4; k++)

@@ -67,8 +67,11 @@ is_sep(struct lb_slice s, size_t i)
 static bool
 word_at(struct lb_slice s, size_t i, const char *word)
 {
-	size_t n = strlen(word), k;
+	size_t n, k;
 
+	if (i >= s.len || lower((unsigned char)s.p[i]) != (unsigned char)word[0])
+		return false;
+	n = strlen(word);
 	if (s.len - i < n)
 		return false;
 	for (k = 0; k < n; k++)
@@ -281,6 +284,8 @@ pep440_compare(struct lb_slice a, struct lb_slice b)
 	struct lb_slice ra, rb;
 	int r;
 
+	if (a.len == b.len && (!a.len || !memcmp(a.p, b.p, a.len)))
+		return 0;
 	if (pep440_parse(a, &va) < 0 || pep440_parse(b, &vb) < 0)
 		return 0;                /* the caller broke the contract */
 	if ((r = lb_vercmp_digits(va.epoch, vb.epoch)) != 0)

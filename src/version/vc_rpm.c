@@ -52,8 +52,13 @@ verrel_ok(struct lb_slice s)
 	for (i = 0; i < s.len; i++) {
 		unsigned char c = (unsigned char)s.p[i];
 
-		if (!is_digit(c) && !is_alpha(c) && !(c && strchr("._+%{}~^", c)))
-			return false;
+		switch (c) {
+		case '.': case '_': case '+': case '%': case '{': case '}': case '~': case '^':
+			continue;
+		default:
+			if (!is_digit(c) && !is_alpha(c))
+				return false;
+		}
 	}
 	return true;
 }
@@ -191,6 +196,8 @@ rpm_compare(struct lb_slice a, struct lb_slice b)
 	struct rpm_evr va, vb;
 	int r;
 
+	if (a.len == b.len && (!a.len || !memcmp(a.p, b.p, a.len)))
+		return 0;
 	if (rpm_parse(a, &va) < 0 || rpm_parse(b, &vb) < 0)
 		return 0;                /* the caller broke the contract */
 	/* labelCompare: a missing epoch is "0" */

@@ -105,10 +105,13 @@ take_idents(struct lb_slice s, size_t *i, bool strict, struct lb_slice *out)
 	return true;
 }
 
+/* n (no leading zeros) <= max, a digit string of maxlen digits */
 static bool
-within(struct lb_slice n, const char *max)
+within(struct lb_slice n, const char *max, size_t maxlen)
 {
-	return lb_vercmp_digits(n, lb_slice_str(max)) <= 0;
+	if (n.len != maxlen)
+		return n.len < maxlen;
+	return memcmp(n.p, max, maxlen) <= 0;
 }
 
 static int
@@ -145,9 +148,9 @@ sv_parse(struct lb_slice s, enum sv_flavour fl, struct semver *v)
 			i++;
 		if (!take_number(s, &i, &v->num[k]))
 			return -LB_E_FORMAT;
-		if (fl == SV_NPM && !within(v->num[k], npm_max_safe))
+		if (fl == SV_NPM && !within(v->num[k], npm_max_safe, sizeof(npm_max_safe) - 1))
 			return -LB_E_FORMAT;
-		if (fl == SV_CARGO && !within(v->num[k], u64_max))
+		if (fl == SV_CARGO && !within(v->num[k], u64_max, sizeof(u64_max) - 1))
 			return -LB_E_FORMAT;
 	}
 	if (i < s.len && s.p[i] == '-') {
@@ -207,6 +210,8 @@ sv_compare(struct lb_slice a, struct lb_slice b, enum sv_flavour fl)
 	size_t k;
 	int r;
 
+	if (a.len == b.len && (!a.len || !memcmp(a.p, b.p, a.len)))
+		return 0;
 	if (sv_parse(a, fl, &va) < 0 || sv_parse(b, fl, &vb) < 0)
 		return 0;                /* the caller broke the contract */
 	for (k = 0; k < 3; k++)

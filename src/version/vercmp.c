@@ -1,7 +1,9 @@
 /* vercmp.c - the table of comparators and lookup by ecosystem name. */
 #include "version/vercmp.h"
 
+#include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/lb_err.h"
@@ -99,6 +101,49 @@ lb_vercmp(const char *ecosystem, const char *a, const char *b, int *cmp)
 	r = ops->compare(sa, sb);
 	*cmp = (r > 0) - (r < 0);
 	return 0;
+}
+
+char
+lb_vercmp_char(const struct lb_vercmp_ops *ops, struct lb_slice a, struct lb_slice b)
+{
+	int r;
+
+	if (ops->validate(a) < 0 || ops->validate(b) < 0)
+		return '!';
+	r = ops->compare(a, b);
+	return r < 0 ? '<' : r > 0 ? '>' : '=';
+}
+
+int
+lb_vercmp_stream(const struct lb_vercmp_ops *ops, FILE *in, FILE *out)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int r = 0;
+
+	while ((n = getline(&line, &cap, in)) >= 0) {
+		struct lb_slice s = lb_slice_make(line, (size_t)n), a;
+		char c;
+
+		if (s.len && s.p[s.len - 1] == '\n')
+			s.len--;
+		if (s.len && s.p[s.len - 1] == '\r')
+			s.len--;
+		c = s.len && memchr(s.p, '\t', s.len) ? 0 : '!';
+		a = lb_slice_split(&s, '\t');
+		if (!c)
+			c = lb_vercmp_char(ops, a, s);
+		if (putc(c, out) == EOF || putc('\n', out) == EOF) {
+			r = -EIO;
+			goto out;
+		}
+	}
+	if (ferror(in) || fflush(out) == EOF)
+		r = -EIO;
+out:
+	free(line);
+	return r;
 }
 
 const struct lb_vercmp_ops *

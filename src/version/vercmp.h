@@ -9,6 +9,7 @@
  */
 #pragma once
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/lb_slice.h"
 
@@ -31,6 +32,16 @@ const struct lb_vercmp_ops *lb_vercmp_find(const char *ecosystem);
  * returns -LB_E_FORMAT when either is invalid, -LB_E_UNSUPPORTED for an
  * unknown ecosystem. */
 int lb_vercmp(const char *ecosystem, const char *a, const char *b, int *cmp);
+
+/* The answer for a and b as one character: '<', '=' or '>', or '!' when
+ * either is not a valid version. */
+char lb_vercmp_char(const struct lb_vercmp_ops *ops, struct lb_slice a, struct lb_slice b);
+
+/* The protocol of `lifebelt version compare ECOSYSTEM -`: reads "A<TAB>B"
+ * lines from in (LF or CRLF) and writes one answer of lb_vercmp_char() per
+ * line to out; a line without a tab gets '!'. Reads to the end of in.
+ * Returns 0, or -EIO after a read or write error. */
+int lb_vercmp_stream(const struct lb_vercmp_ops *ops, FILE *in, FILE *out);
 
 /* The i-th comparator in a fixed order (deb, rpm, apk, pypi, npm, cargo,
  * golang, gem, maven, nuget, composer), or NULL past the end. */

@@ -31,6 +31,7 @@
 #include "base/lb_buf.h"
 #include "base/lb_err.h"
 #include "base/lb_hmap.h"
+#include "version/vercmp.h"
 #include "vulndb/feed.h"
 #include "vulndb/schema.h"
 #include "base/lb_banned.h"
@@ -331,6 +332,14 @@ collect(struct lb_feed_sink *s, const struct lb_feed_record *r)
 			lb_feed_warn(s, r->file, r->id, "incomplete affected entry");
 			continue;
 		}
+		/* a fixed version the ecosystem cannot order would make every scan
+		 * of the package fail to compare: say so here, naming the record */
+		if (a->fixed && *a->fixed && !a->ranges && lb_vercmp_find(a->ecosystem) &&
+		    lb_vercmp_find(a->ecosystem)->validate(lb_slice_str(a->fixed)) != 0) {
+			lb_feed_warn(s, r->file, r->id, "fixed version '%s' of %s is not a valid %s version; "
+			    "entry skipped", a->fixed, a->package, a->ecosystem);
+			continue;
+		}
 		lb_xgrow(&b->rows, &b->caprows, b->nrows + 1, sizeof(*b->rows));
 		w = &b->rows[b->nrows];
 		memset(w, 0, sizeof(*w));
@@ -442,6 +451,7 @@ parse_zip(struct lb_feed_sink *s, const struct lb_feed_ops *ops, const char *kin
 	archive_read_support_format_zip_seekable(a);
 	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
 		lb_feed_warn(s, path, NULL, "cannot open zip: %s", archive_error_string(a));
+		s->nbadfiles++;
 		archive_read_free(a);
 		return 0;
 	}
@@ -460,6 +470,7 @@ parse_zip(struct lb_feed_sink *s, const struct lb_feed_ops *ops, const char *kin
 		}
 		if (k < 0) {
 			lb_feed_warn(s, name, NULL, "cannot read zip member: %s", archive_error_string(a));
+			s->nbadfiles++;
 			continue;
 		}
 		if (k > 0) {
@@ -471,8 +482,10 @@ parse_zip(struct lb_feed_sink *s, const struct lb_feed_ops *ops, const char *kin
 			break;
 		r = 0;
 	}
-	if (ar != ARCHIVE_EOF && ar != ARCHIVE_OK && ar != ARCHIVE_WARN && r == 0)
+	if (ar != ARCHIVE_EOF && ar != ARCHIVE_OK && ar != ARCHIVE_WARN && r == 0) {
 		lb_feed_warn(s, path, NULL, "zip stops early: %s", archive_error_string(a));
+		s->nbadfiles++;
+	}
 	lb_buf_release(&data);
 	archive_read_free(a);
 	return r;
@@ -489,10 +502,13 @@ parse_path(struct lb_feed_sink *s, const struct lb_feed_ops *ops, const char *ki
 		return parse_zip(s, ops, kind, path);
 	if ((r = read_file(path, LB_FEED_MAX_FILE, &buf, &len)) < 0) {
 		lb_feed_warn(s, path, NULL, "cannot read: %s", lb_strerror(r));
+		s->nbadfiles++;
 		return 0;
 	}
 	r = ops->parse(s, kind, path, buf, len);
 	free(buf);
+	if (r == -LB_E_FORMAT || r == -LB_E_LIMIT)
+		s->nbadfiles++;
 	/* a bad file has been warned about; only a stop from the sink stops */
 	return r == -LB_E_FORMAT || r == -LB_E_LIMIT ? 0 : r;
 }
@@ -922,6 +938,14 @@ write_db(struct lb_ctx *cx, sqlite3 *db, struct builder *b, struct fin *f,
 	EXEC("BEGIN");
 
 	PREP("INSERT INTO meta(key, value) VALUES(?1, ?2)");
+	/* reproducible builds (reproducible-builds.org SOURCE_DATE_EPOCH):
+	 * the same feeds then give the same bytes */
+	if (getenv("SOURCE_DATE_EPOCH")) {
+		char *end;
+		long long t = strtoll(getenv("SOURCE_DATE_EPOCH"), &end, 10);
+		if (*end == 0 && t >= 0 && t < 253402300800LL)
+			now = (time_t)t;
+	}
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	{
@@ -1118,7 +1142,8 @@ lb_vulndb_build(struct lb_ctx *cx, const struct lb_feed_source *src, size_t nsrc
 			r = walk(&s, ops, src[i].kind, src[i].path, "", 0);
 		else
 			r = parse_path(&s, ops, src[i].kind, src[i].path);
-		fs[i] = (struct feedstat){ src[i].kind, src[i].path, s.nrecords, s.nwarnings };
+		fs[i] = (struct feedstat){ src[i].kind, src[i].label ? src[i].label : src[i].path,
+		    s.nrecords, s.nwarnings };
 		if (s.nwarnings > (size_t)s.nwarn_quiet)
 			lb_warn(cx, "source '%s:%s': %zu warnings in all, %d shown", src[i].kind, src[i].path,
 			    s.nwarnings, s.nwarn_quiet);
@@ -1127,6 +1152,15 @@ lb_vulndb_build(struct lb_ctx *cx, const struct lb_feed_source *src, size_t nsrc
 		lb_info(cx, "read %zu records from %s:%s", s.nrecords, src[i].kind, src[i].path);
 		if (r < 0)
 			goto out;
+		/* a downloaded feed that is empty, cut short or not what it says
+		 * must not replace a good database */
+		if (src[i].required && (s.nrecords == 0 || s.nbadfiles)) {
+			lb_err(cx, "source '%s:%s' is unusable: %s", src[i].kind,
+			    src[i].label ? src[i].label : src[i].path,
+			    s.nbadfiles ? "it could not be read or parsed" : "it holds no records");
+			r = -LB_E_FORMAT;
+			goto out;
+		}
 	}
 	finish(&b, &f);
 	lb_debug(cx, "%zu vulns, %zu rows (%zu duplicates dropped), %zu withdrawn, %zu aliases kept apart, "

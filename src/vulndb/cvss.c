@@ -15,7 +15,6 @@
 struct metric {
 	const char *key;
 	const char *vals;          /* allowed value letters */
-	int idx;                   /* slot in the parsed array */
 };
 
 /* Splits "K:V/K:V/..." into a value letter per known key; unknown keys
@@ -105,8 +104,8 @@ static int
 score_v3(const char *v, double *score)
 {
 	static const struct metric m[] = {
-		{ "AV", "NALP", 0 }, { "AC", "LH", 1 }, { "PR", "NLH", 2 }, { "UI", "NR", 3 },
-		{ "S", "UC", 4 }, { "C", "HLN", 5 }, { "I", "HLN", 6 }, { "A", "HLN", 7 },
+		{ "AV", "NALP" }, { "AC", "LH" }, { "PR", "NLH" }, { "UI", "NR" },
+		{ "S", "UC" }, { "C", "HLN" }, { "I", "HLN" }, { "A", "HLN" },
 	};
 	char x[8];
 	double av, ac, pr, ui, c, i, a, iss, impact, expl;
@@ -143,8 +142,8 @@ static int
 score_v2(const char *v, double *score)
 {
 	static const struct metric m[] = {
-		{ "AV", "LAN", 0 }, { "AC", "HML", 1 }, { "Au", "MSN", 2 },
-		{ "C", "NPC", 3 }, { "I", "NPC", 4 }, { "A", "NPC", 5 },
+		{ "AV", "LAN" }, { "AC", "HML" }, { "Au", "MSN" },
+		{ "C", "NPC" }, { "I", "NPC" }, { "A", "NPC" },
 	};
 	char x[6];
 	double av, ac, au, c, i, a, impact, expl, f, base;

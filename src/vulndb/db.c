@@ -79,7 +79,7 @@ load_filter(struct lb_vulndb *h)
 	int ok;
 	int64_t nbits = scalar(h->db, "SELECT value FROM meta WHERE key = 'pkg_filter_bits'", &ok);
 
-	if (!ok || nbits < 8 || (nbits & (nbits - 1)) != 0 || nbits > ((int64_t)1 << 34))
+	if (!ok || nbits < 8 || (nbits & (nbits - 1)) != 0 || nbits > ((int64_t)1 << 31))
 		return;
 	if (sqlite3_prepare_v2(h->db, "SELECT value FROM meta WHERE key = 'pkg_filter'", -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB &&
@@ -303,7 +303,9 @@ run_rows(struct lb_vulndb *h, const char *key, bool fallback, const char *eco, c
 		a.aliases = text(st, 10) ? text(st, 10) : "[]";
 		a.source = label(h, st, 1);
 		a.ecosystem = eco;
-		a.distro = distro;
+		/* the key the row is stored under: "debian" for a release-less
+		 * CVE/list line used as a fallback, so callers can tell */
+		a.distro = key[0] ? key : distro;
 		a.package = package;
 		a.status = (enum lb_vstatus)status;
 		a.fixed = text(st, 3);

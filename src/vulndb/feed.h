@@ -109,6 +109,7 @@ struct lb_feed_sink {
 	void *arg;
 	size_t nrecords;           /* records emitted (lb_feed_emit counts them) */
 	size_t nwarnings;          /* warnings about this feed */
+	size_t nbadfiles;          /* files that could not be read or parsed as a whole */
 	int nwarn_quiet;           /* past this many, warnings are counted only */
 };
 

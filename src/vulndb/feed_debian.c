@@ -497,6 +497,8 @@ parse_list(struct lb_feed_sink *s, const char *name, const char *buf, size_t len
 			continue;
 		e.line = lineno;
 		line = lb_slice_trim(line);
+		if (!line.len)
+			continue;
 		if (line.p[0] == '{')
 			list_refs(s, name, &e, line);
 		else if (line.p[0] == '[' || line.p[0] == '-')

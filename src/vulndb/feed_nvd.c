@@ -201,6 +201,8 @@ on_top(void *arg, const char *key, const char *val, size_t vlen)
 	size_t pos;
 	int r;
 
+	if (!key)
+		return on_item(arg, key, val, vlen);    /* a top-level array of items */
 	if (strcmp(key, "vulnerabilities") == 0 || strcmp(key, "CVE_Items") == 0) {
 		if (vlen && val[0] == '[') {
 			r = lb_feed_json_split(val, vlen, on_item, n, &pos);

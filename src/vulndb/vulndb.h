@@ -16,6 +16,8 @@
 struct lb_feed_source {
 	const char *kind;      /* "osv", "alpine-secdb", "wolfi-secdb", "debian-tracker", "nvd", "cve5" */
 	const char *path;      /* file, folder (read recursively) or zip */
+	const char *label;     /* what `db info` shows for it (e.g. the URL); NULL: path */
+	int required;          /* fail the build when it holds no records or a file of it is unreadable */
 };
 
 /* Builds a new database at out_path from the sources: into a temporary
@@ -47,7 +49,9 @@ struct lb_advisory {
 	const char *aliases;       /* JSON array of the other IDs (GHSA, PYSEC, DSA...) */
 	const char *source;        /* e.g. "osv:PyPI", "alpine-secdb", "debian-tracker" */
 	const char *ecosystem;     /* purl type */
-	const char *distro;        /* "debian:bookworm", "alpine:v3.18", "wolfi"; NULL for language packages */
+	const char *distro;        /* "debian:bookworm", "alpine:v3.18", "wolfi"; NULL for language
+	                            * packages; "debian" for a tracker line that names no release,
+	                            * offered for a release that has no line of its own */
 	const char *package;       /* name as the source keys it (Debian source package, apk origin, PEP 503 name...) */
 	enum lb_vstatus status;
 	const char *fixed;         /* fixed version or NULL */

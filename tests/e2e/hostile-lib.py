@@ -545,6 +545,25 @@ def fuzz_seeds(top):
                         .add("x/", type="dir", size=len(inner)).raw(inner)
                         .file("../../etc/os-release", OS_RELEASE).file("/lib/apk/db/installed", db),
     }
+    # files the streaming analyzers read: a jar, a nested jar, an executable
+    import zipfile
+    def jar(entries):
+        bio = io.BytesIO()
+        with zipfile.ZipFile(bio, "w", zipfile.ZIP_DEFLATED) as z:
+            for n, d in entries.items():
+                z.writestr(zipfile.ZipInfo(n, (1980, 1, 1, 0, 0, 0)), d)
+        return bio.getvalue()
+    inner_jar = jar({"META-INF/MANIFEST.MF": b"Manifest-Version: 1.0\r\nImplementation-Title: inner\r\n"
+                                             b"Implementation-Version: 2.0\r\n\r\n"})
+    app_jar = jar({"META-INF/MANIFEST.MF": b"Manifest-Version: 1.0\r\n\r\n",
+                   "META-INF/maven/org.example/app/pom.properties":
+                   b"groupId=org.example\nartifactId=app\nversion=1.2.3\n",
+                   "BOOT-INF/lib/inner-2.0.jar": inner_jar})
+    elf = (b"\x7fELF\x02\x01\x01" + b"\0" * 9 + b"\x02\0\x3e\0\x01\0\0\0" + b"\0" * 8
+           + (64).to_bytes(8, "little") + b"\0" * 8 + b"\0" * 4 + (64).to_bytes(2, "little")
+           + (56).to_bytes(2, "little") + b"\0" * 8 + b"Go build ID: \"x\"\n\xff Go buildinf:" + b"\0" * 32)
+    layers["streamed"] = (Tar().file("app/app.jar", app_jar).file("usr/bin/tool", elf, mode=0o755)
+                          .file("app/App.deps.json", b'{"targets":{},"libraries":{"x/1.0":{"type":"package"}}}'))
     for k, t in layers.items():
         b = t.end()
         out("layer", k + ".tar", b)

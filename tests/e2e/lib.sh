@@ -34,7 +34,8 @@ _lb_failed=0
 
 _lb_cleanup() {
 	local rc=$?
-	if [ -n "${T:-}" ] && [ -d "$T" ]; then
+	# only ever the folder made below, even if a caller reassigned T
+	if [ -n "${_lb_made:-}" ] && [ "${T:-}" = "$_lb_made" ] && [ -d "$T" ]; then
 		if [ "${LB_KEEP:-0}" = 1 ]; then
 			echo "# scratch kept: $T"
 		else
@@ -49,6 +50,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/lb-$LB_TEST_NAME.XXXXXX") || { echo "cannot create a scratch folder" >&2; exit 1; }
+_lb_made=$T
 
 # --- reporting --------------------------------------------------------
 
@@ -264,6 +266,11 @@ for res in d["results"]:
         rest, _, ver = rest.rpartition("@") if "@" in rest else (rest, "", "")
         parts = rest.split("/")
         typ, name = parts[0], u.unquote(parts[-1])
+        ns = "/".join(u.unquote(x) for x in parts[1:-1])
+        # some ecosystems name a package by namespace and name together
+        # (golang module paths, maven group:artifact, npm @scope/name)
+        if ns and p["name"] in (ns + "/" + name, ns + ":" + name):
+            name = p["name"]
         q = dict(kv.split("=", 1) for kv in quals.split("&") if kv)
         q = {k: u.unquote(v) for k, v in q.items()}
         want = (p["type"], p["name"], p["version"])

@@ -39,14 +39,25 @@ check_json "layer created_by from the history" '[l["createdBy"] for l in r[0]["l
 COPY executable_gobinary /usr/local/bin/gobinary" "$J"
 check_json "layer indexes" '[l["index"] for l in r[0]["layers"]]' "0
 1" "$J"
-check_json "13 packages" 'len(r[0]["packages"])' 13 "$J"
+check_json "13 apk packages, 5 Go modules" \
+	'sorted("%s %d" % (t, sum(1 for p in r[0]["packages"] if p["type"] == t)) for t in set(p["type"] for p in r[0]["packages"]))' \
+	"apk 13
+golang 5" "$J"
 pkg_lines "$J" >"$T/pkgs.txt"
 check_same "package names and versions" "$LB_SRCDIR/tests/e2e/expect/t0001-example.packages.txt" "$T/pkgs.txt"
-check_json "all apk packages" 'sorted(set(p["type"] for p in r[0]["packages"]))' apk "$J"
-check_json "all from lib/apk/db/installed" 'sorted(set(p["dbPath"] for p in r[0]["packages"]))' \
-	lib/apk/db/installed "$J"
-check_json "every package added by layer #0" 'sorted(set(p["layer"] for p in r[0]["packages"]))' 0 "$J"
-check_json "arch x86_64" 'sorted(set(p["arch"] for p in r[0]["packages"]))' x86_64 "$J"
+check_json "apk packages: from lib/apk/db/installed, layer #0, x86_64" \
+	'sorted(set("%s #%s %s" % (p["dbPath"], p["layer"], p["arch"]) for p in r[0]["packages"] if p["type"] == "apk"))' \
+	"lib/apk/db/installed #0 x86_64" "$J"
+check_json "Go modules: from usr/local/bin/gobinary, layer #1" \
+	'sorted(set("%s #%s" % (p["dbPath"], p["layer"]) for p in r[0]["packages"] if p["type"] == "golang"))' \
+	"usr/local/bin/gobinary #1" "$J"
+check_json "Go: the main module, stdlib and the dependencies (Trivy's test expectations)" \
+	'sorted(p["purl"] for p in r[0]["packages"] if p["type"] == "golang")' \
+	"pkg:golang/github.com/aquasecurity/go-pep440-version@v0.0.0-20210121094942-22b2f8951d46
+pkg:golang/github.com/aquasecurity/go-version@v0.0.0-20210121072130-637058cfe492
+pkg:golang/github.com/aquasecurity/test@%28devel%29
+pkg:golang/golang.org/x/xerrors@v0.0.0-20200804184101-5ec99f83aff1
+pkg:golang/stdlib@v1.15.2" "$J"
 check_json "origin as source: libc-utils <- libc-dev" \
 	'[p["sourceName"] for p in r[0]["packages"] if p["name"] == "libc-utils"]' libc-dev "$J"
 check_json "origin as source: ssl_client <- busybox" \
@@ -59,7 +70,7 @@ check_json "purl of busybox" '[p["purl"] for p in r[0]["packages"] if p["name"] 
 bad=$(purl_check "$J")
 check_eq "every purl parses back to type/name/version/arch" "" "$bad"
 check_json "file counts (apk R: lines)" \
-	'[p["name"] + "=" + str(p["fileCount"]) for p in r[0]["packages"] if p["name"] in ("busybox", "libc-utils", "alpine-baselayout")]' \
+	'sorted(p["name"] + "=" + str(p["fileCount"]) for p in r[0]["packages"] if p["name"] in ("busybox", "libc-utils", "alpine-baselayout"))' \
 	"alpine-baselayout=26
 busybox=6
 libc-utils=0" "$J"
@@ -83,8 +94,10 @@ check_json "bomFormat" 'd["bomFormat"]' CycloneDX "$C"
 check_json "specVersion" 'd["specVersion"]' 1.6 "$C"
 check_json "serialNumber is a urn:uuid" \
 	'__import__("re").fullmatch(r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", d["serialNumber"]) is not None' true "$C"
-check_json "13 library components with a purl" \
+check_json "13 apk library components with a purl" \
 	'len([c for c in d["components"] if c["type"] == "library" and c.get("purl", "").startswith("pkg:apk/alpine/")])' 13 "$C"
+check_json "5 Go library components" \
+	'len([c for c in d["components"] if c["type"] == "library" and c.get("purl", "").startswith("pkg:golang/")])' 5 "$C"
 jq_py 'sorted(c["purl"] for c in d["components"] if "purl" in c)' "$C" >"$T/cdx-purls"
 jq_py 'sorted(p["purl"] for p in r[0]["packages"])' "$J" >"$T/json-purls"
 check_same "cyclonedx purls = json purls" "$T/json-purls" "$T/cdx-purls"
@@ -107,11 +120,12 @@ fi
 lb image --input "$EX"
 check_rc "table scan (the default format)" 0
 check_grep "table names the OS" 'Alpine Linux v3\.7 \(3\.7\.3\)' "$T/out"
-check_grep "table counts the packages" '^Packages: +13$' "$T/out"
+check_grep "table counts the packages" '^Packages: +18$' "$T/out"
 check_grep "table lists busybox with version and layer" '^busybox +1\.27\.2-r11 +x86_64 .*#0' "$T/out"
 check_grep "table lists libc-utils with its origin" '^libc-utils +0\.7\.1-r0 +x86_64 +libc-dev ' "$T/out"
 n=$(grep -cE '^[a-z0-9._+-]+ +[0-9][^ ]* +x86_64 ' "$T/out")
-check_eq "table has one row per package" 13 "$n"
+check_eq "table has one row per apk package" 13 "$n"
+check_grep "table lists stdlib in layer #1" '^stdlib +v1\.15\.2 .*#1$' "$T/out"
 check_eq "nothing on stderr" "" "$(cat "$T/err")"
 lb image --input "$EX" --format table
 cp "$T/out" "$T/table2"
@@ -124,7 +138,7 @@ mkdir -p "$T/home"
 LB_SCANNERS=default XDG_CACHE_HOME=$T/home/cache lb image --input "$EX"
 check_rc "the README's command (default scanners, no database)" 0
 check_grep "... lists the packages" '^busybox +1\.27\.2-r11 +x86_64 ' "$T/out"
-check_grep "... counts them" '^Packages: +13$' "$T/out"
+check_grep "... counts them" '^Packages: +18$' "$T/out"
 check_no_grep "... and writes nothing but its warnings to stderr" '^lifebelt: (error|[^w])' "$T/err"
 check_eq "... nor anything in the cache folder" "" "$(ls -A "$T/home")"
 
@@ -133,7 +147,7 @@ mkdir "$T/o"
 lb image --input "$EX" --format json -o "$T/o/report.json"
 check_rc "-o FILE" 0
 check_eq "-o: nothing on stdout" "" "$(cat "$T/out")"
-check_json "-o FILE holds the report" 'len(r[0]["packages"])' 13 "$T/o/report.json"
+check_json "-o FILE holds the report" 'len(r[0]["packages"])' 18 "$T/o/report.json"
 check_eq "-o leaves only the report behind" report.json "$(ls -A "$T/o")"
 lb image --input "$EX" --format cyclonedx --output "$T/o/report.json"
 check_json "-o replaces an existing file" 'd["bomFormat"]' CycloneDX "$T/o/report.json"
@@ -173,7 +187,7 @@ check_eq "the scratch folder is gone after the scans" "" "$(ls -A "$T/tmp")"
 gzip -c "$EX" >"$T/example.tar.gz"
 lb image --input "$T/example.tar.gz" --format json
 check_rc "a gzip-compressed docker archive" 0
-check_json "... gives the same packages" 'len(r[0]["packages"])' 13
+check_json "... gives the same packages" 'len(r[0]["packages"])' 18
 check_eq "... and its scratch copy is removed" "" "$(ls -A "$T/tmp")"
 head -c 1000000 "$T/example.tar.gz" >"$T/trunc.tar.gz"
 lb image --input "$T/trunc.tar.gz"

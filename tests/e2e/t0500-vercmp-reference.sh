@@ -76,7 +76,7 @@ for line in open(sys.argv[1], encoding="utf-8"):
     t = tokens(line)
     if len(t) != 3 or line.startswith("//") or "[no-ref" in line:
         continue
-    if any(c in t[0] + t[2] for c in "\t\n"):
+    if any(c in t[0] + t[2] for c in "\t\n\r"):
         continue
     out.append(t[0] + "\t" + t[2] + "\n")
 sys.stdout.write("".join(out))
@@ -203,9 +203,9 @@ if need maven "maven and a JDK (javac)" test -n "$JAR" -a -n "$(command -v javac
 	mkdir -p "$T/java"
 	if javac -d "$T/java" -cp "$JAR" "$TOOLS/VercmpRef.java" >"$T/javac.log" 2>&1; then
 		pairs maven "$SHARED/maven-versions-generated.txt"
-		differ maven "ComparableVersion of $(basename "$JAR") ($(unzip -p "$JAR" META-INF/MANIFEST.MF 2>/dev/null |
-			awk -F': ' '/^Implementation-Version/ {print $2}' | tr -d '\r'))" \
-			java -cp "$JAR:$T/java" VercmpRef
+		MV=$(unzip -p "$JAR" META-INF/MANIFEST.MF 2>/dev/null |
+			awk -F': ' '/^Implementation-Version/ {print $2}' | tr -d '\r')
+		differ maven "ComparableVersion of maven-artifact ${MV:-?}" java -cp "$JAR:$T/java" VercmpRef
 	else
 		fail "maven: cannot compile the reference" "$(head -20 "$T/javac.log")"
 	fi

@@ -340,7 +340,9 @@ def main():
             a, b = b, a
         if i % 97 == 0:
             b = a                  # equal strings
-        out.append(a.replace("\t", " ").replace("\n", " ") + "\t" + b.replace("\t", " ").replace("\n", " ") + "\n")
+        # the protocol carries neither tabs nor line ends inside a version
+        clean = lambda v: v.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+        out.append(clean(a) + "\t" + clean(b) + "\n")
     sys.stdout.buffer.write("".join(out).encode("utf-8", "surrogateescape"))
     return 0
 

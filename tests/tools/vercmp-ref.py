@@ -26,8 +26,9 @@ def sign(r):
 
 def deb(a, b):
     # dpkg --compare-versions: exit 2 on a syntax error (not a warning);
-    # an empty version is dpkg's "blank" version, invalid for lifebelt
-    if a == "" or b == "" or a == "<unknown>" or b == "<unknown>":
+    # an empty version is dpkg's "blank" version, invalid for lifebelt;
+    # a NUL cannot reach dpkg (lifebelt rejects it)
+    if a in ("", "<unknown>") or b in ("", "<unknown>") or "\0" in a + b:
         return "!"
     def run(op):
         return subprocess.run(["dpkg", "--compare-versions", "--", a, op, b],

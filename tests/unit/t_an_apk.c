@@ -430,7 +430,8 @@ view_from_tarball(const char *path)
 		if (archive_entry_filetype(e) != AE_IFREG)
 			continue;
 		for (size_t i = 0; lb_analyzers[i] && !want; i++)
-			for (const struct lb_interest *in = lb_analyzers[i]->interests; in->path && !want; in++)
+			for (const struct lb_interest *in = lb_analyzers[i]->interests;
+			    in && (in->path || in->suffix) && !want; in++)
 				want = lb_interest_match(in, name, strlen(name));
 		if (want) {
 			size_t size = (size_t)archive_entry_size(e), got;

@@ -144,11 +144,35 @@ test_for_pkg_apk_rpm_lang(void **state)
 
 	/* rpm: epoch moves to a qualifier, a zero epoch is dropped */
 	set_pkg(&p, "rpm", "bash", "1:4.4.20-4.el8", "x86_64", NULL, NULL);
-	check_pkg(&p, &rh, "pkg:rpm/rhel/bash@4.4.20-4.el8?arch=x86_64&distro=rhel-8.9&epoch=1");
+	check_pkg(&p, &rh, "pkg:rpm/redhat/bash@4.4.20-4.el8?arch=x86_64&distro=rhel-8.9&epoch=1");
 	lb_pkg_release(&p);
 	set_pkg(&p, "rpm", "Bash", "0:4.4-1", "noarch", NULL, NULL);
-	check_pkg(&p, &rh, "pkg:rpm/rhel/Bash@4.4-1?arch=noarch&distro=rhel-8.9");
+	check_pkg(&p, &rh, "pkg:rpm/redhat/Bash@4.4-1?arch=noarch&distro=rhel-8.9");
 	lb_pkg_release(&p);
+	/* the namespace is the vendor, distro keeps the os-release ID */
+	set_pkg(&p, "rpm", "openssl", "1:3.0.7-18.el9_2", "x86_64", NULL, NULL);
+	rh.version_id = (char *)"9.2";
+	check_pkg(&p, &rh,
+	    "pkg:rpm/redhat/openssl@3.0.7-18.el9_2?arch=x86_64&distro=rhel-9.2&epoch=1");
+	lb_pkg_release(&p);
+	{
+		static const char *const fam[][3] = {
+			{ "ol", "8.9", "pkg:rpm/oracle/zlib@1.2.11-40.el8?arch=x86_64&distro=ol-8.9" },
+			{ "sles", "15.5", "pkg:rpm/suse/zlib@1.2.11-40.el8?arch=x86_64&distro=sles-15.5" },
+			{ "opensuse-leap", "15.5",
+			  "pkg:rpm/opensuse/zlib@1.2.11-40.el8?arch=x86_64&distro=opensuse-leap-15.5" },
+			{ "amzn", "2", "pkg:rpm/amzn/zlib@1.2.11-40.el8?arch=x86_64&distro=amzn-2" },
+			{ "mariner", "2.0", "pkg:rpm/mariner/zlib@1.2.11-40.el8?arch=x86_64&distro=mariner-2.0" },
+			{ "almalinux", "9.3",
+			  "pkg:rpm/almalinux/zlib@1.2.11-40.el8?arch=x86_64&distro=almalinux-9.3" },
+		};
+		for (size_t i = 0; i < sizeof(fam) / sizeof(fam[0]); i++) {
+			struct lb_os o = { .family = (char *)fam[i][0], .version_id = (char *)fam[i][1] };
+			set_pkg(&p, "rpm", "zlib", "1.2.11-40.el8", "x86_64", NULL, NULL);
+			check_pkg(&p, &o, fam[i][2]);
+			lb_pkg_release(&p);
+		}
+	}
 
 	set_pkg(&p, "npm", "@angular/core", "16.0.0", NULL, NULL, NULL);
 	check_pkg(&p, NULL, "pkg:npm/%40angular/core@16.0.0");

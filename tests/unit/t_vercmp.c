@@ -146,12 +146,7 @@ table_load(struct vt_table *t, const char *path, bool strict)
 static char
 order(const struct lb_vercmp_ops *ops, struct lb_slice a, struct lb_slice b)
 {
-	int r;
-
-	if (ops->validate(a) < 0 || ops->validate(b) < 0)
-		return '!';
-	r = ops->compare(a, b);
-	return r < 0 ? '<' : r > 0 ? '>' : '=';
+	return lb_vercmp_char(ops, a, b);
 }
 
 static char
@@ -440,6 +435,35 @@ test_long(void **state)
 	free(b);
 }
 
+/* The `lifebelt version compare ECO -` protocol. */
+static void
+test_stream(void **state)
+{
+	static const char in[] = "1.0\t1.1\n1:1.0\t2.0\r\n1.0-1\t1.0-01\n\t1.0\nabc def\t1\n1.0";
+	char *got = NULL;
+	size_t len = 0;
+	FILE *fin, *fout;
+
+	(void)state;
+	fin = fmemopen((void *)in, sizeof(in) - 1, "r");
+	fout = open_memstream(&got, &len);
+	assert_non_null(fin);
+	assert_non_null(fout);
+	assert_int_equal(lb_vercmp_stream(&lb_vc_deb_ops, fin, fout), 0);
+	fclose(fout);
+	fclose(fin);
+	assert_string_equal(got, "<\n>\n=\n!\n!\n!\n");
+	free(got);
+	/* a lone version is '!' even where "" is valid (RubyGems) */
+	fin = fmemopen((void *)"1.0\n1.0\t\n", 9, "r");
+	fout = open_memstream(&got, &len);
+	assert_int_equal(lb_vercmp_stream(&lb_vc_gem_ops, fin, fout), 0);
+	fclose(fout);
+	fclose(fin);
+	assert_string_equal(got, "!\n>\n");
+	free(got);
+}
+
 int
 main(void)
 {
@@ -451,6 +475,7 @@ main(void)
 		cmocka_unit_test(test_api),
 		cmocka_unit_test(test_slices),
 		cmocka_unit_test(test_long),
+		cmocka_unit_test(test_stream),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

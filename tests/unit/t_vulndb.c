@@ -221,7 +221,7 @@ t_alpine(void **state)
 	LBT_NEED_TESTDATA();
 	lbt_ctx(&cx);
 	json = td("vulndb/alpine-secdb/json");
-	s1 = (struct lb_feed_source){ "alpine-secdb", json };
+	s1 = (struct lb_feed_source){ .kind = "alpine-secdb", .path = json };
 	dj = build_open(&cx, "alpine.db", &s1, 1);
 	assert_int_equal(cx.nwarn, 0);
 
@@ -254,7 +254,7 @@ t_alpine(void **state)
 
 	/* the YAML originals give the same answers as the JSON conversion */
 	yaml = td("vulndb/alpine-secdb/yaml");
-	s2 = (struct lb_feed_source){ "alpine-secdb", yaml };
+	s2 = (struct lb_feed_source){ .kind = "alpine-secdb", .path = yaml };
 	dy = build_open(&cx, "alpine-yaml.db", &s2, 1);
 	{
 		char *f = td("vulndb/alpine-secdb/json/v3.10/main.json");
@@ -304,7 +304,7 @@ t_wolfi(void **state)
 	LBT_NEED_TESTDATA();
 	lbt_ctx(&cx);
 	p = td("vulndb/secdb-wolfi");
-	s = (struct lb_feed_source){ "wolfi-secdb", p };
+	s = (struct lb_feed_source){ .kind = "wolfi-secdb", .path = p };
 	db = build_open(&cx, "wolfi.db", &s, 1);
 	/* wolfi-security.json: binutils "2.39-r1": [CVE-2022-38126] */
 	query(db, "apk", "wolfi", "binutils", &a);
@@ -345,7 +345,7 @@ t_debian(void **state)
 	LBT_NEED_TESTDATA();
 	lbt_ctx(&cx);
 	p = td("vulndb/debian");
-	s = (struct lb_feed_source){ "debian-tracker", p };
+	s = (struct lb_feed_source){ .kind = "debian-tracker", .path = p };
 	db = build_open(&cx, "debian.db", &s, 1);
 	assert_int_equal(cx.nwarn, 0);
 
@@ -436,8 +436,8 @@ t_debian_statuses(void **state)
 	    "\"trixie\": {\"status\": \"undetermined\", \"urgency\": \"not yet assigned\"},"
 	    "\"sid\": {\"status\": \"resolved\", \"fixed_version\": \"1:1.3.dfsg-1\", \"urgency\": \"medium\"},"
 	    "\"experimental\": {\"status\": \"resolved\", \"fixed_version\": \"1:1.4-1\"}}}}}\n");
-	s[0] = (struct lb_feed_source){ "debian-tracker", tpath("deb") };
-	s[1] = (struct lb_feed_source){ "debian-tracker", tpath("tracker.json") };
+	s[0] = (struct lb_feed_source){ .kind = "debian-tracker", .path = tpath("deb") };
+	s[1] = (struct lb_feed_source){ .kind = "debian-tracker", .path = tpath("tracker.json") };
 	db = build_open(&cx, "debstat.db", s, 2);
 	assert_int_equal(cx.nwarn, 0);
 
@@ -511,7 +511,7 @@ t_osv_go(void **state)
 	LBT_NEED_TESTDATA();
 	lbt_ctx(&cx);
 	p = td("vulndb/osv-go");
-	s = (struct lb_feed_source){ "osv", p };
+	s = (struct lb_feed_source){ .kind = "osv", .path = p };
 	db = build_open(&cx, "go.db", &s, 1);
 	assert_int_equal(cx.nwarn, 0);
 	assert_int_equal(lb_vulndb_info(db, &info), 0);
@@ -568,7 +568,7 @@ t_osv_pypi(void **state)
 	LBT_NEED_TESTDATA();
 	lbt_ctx(&cx);
 	p = td("vulndb/osv-pypi");
-	s = (struct lb_feed_source){ "osv", p };
+	s = (struct lb_feed_source){ .kind = "osv", .path = p };
 	db = build_open(&cx, "pypi.db", &s, 1);
 	assert_int_equal(cx.nwarn, 0);
 	assert_int_equal(lb_vulndb_info(db, &info), 0);
@@ -635,7 +635,7 @@ t_osv_zip(void **state)
 	}
 	archive_write_close(ar);
 	archive_write_free(ar);
-	s = (struct lb_feed_source){ "osv", tpath("all.zip") };
+	s = (struct lb_feed_source){ .kind = "osv", .path = tpath("all.zip") };
 	db = build_open(&cx, "zip.db", &s, 1);
 	query(db, "golang", NULL, "golang.org/x/text", &a);
 	assert_int_equal(a.n, 1);
@@ -667,11 +667,11 @@ t_metadata(void **state)
 	p[2] = td("vulndb/cve");
 	p[3] = td("vulndb/osv-pypi/urllib3");
 	p[4] = td("vulndb/alpine-secdb/json/v3.10");
-	s[0] = (struct lb_feed_source){ "debian-tracker", p[0] };
-	s[1] = (struct lb_feed_source){ "nvd", p[1] };
-	s[2] = (struct lb_feed_source){ "cve5", p[2] };
-	s[3] = (struct lb_feed_source){ "osv", p[3] };
-	s[4] = (struct lb_feed_source){ "alpine-secdb", p[4] };
+	s[0] = (struct lb_feed_source){ .kind = "debian-tracker", .path = p[0] };
+	s[1] = (struct lb_feed_source){ .kind = "nvd", .path = p[1] };
+	s[2] = (struct lb_feed_source){ .kind = "cve5", .path = p[2] };
+	s[3] = (struct lb_feed_source){ .kind = "osv", .path = p[3] };
+	s[4] = (struct lb_feed_source){ .kind = "alpine-secdb", .path = p[4] };
 	db = build_open(&cx, "meta.db", s, 5);
 	assert_int_equal(cx.nwarn, 0);
 
@@ -875,12 +875,12 @@ t_hostile(void **state)
 	    "\"cvssData\":{\"vectorString\":\"AV:N/AC:L/Au:N/C:P/I:P/A:P\",\"baseScore\":7.5}}]}}}"
 	    ",{broken]}");
 
-	s[0] = (struct lb_feed_source){ "osv", tpath("osv") };
-	s[1] = (struct lb_feed_source){ "alpine-secdb", tpath("secdb.json") };
-	s[2] = (struct lb_feed_source){ "alpine-secdb", tpath("nobranch.yaml") };
-	s[3] = (struct lb_feed_source){ "debian-tracker", tpath("dsa") };
-	s[4] = (struct lb_feed_source){ "nvd", tpath("nvd.json") };
-	s[5] = (struct lb_feed_source){ "cve5", tpath("nvd.json") };   /* the wrong kind */
+	s[0] = (struct lb_feed_source){ .kind = "osv", .path = tpath("osv") };
+	s[1] = (struct lb_feed_source){ .kind = "alpine-secdb", .path = tpath("secdb.json") };
+	s[2] = (struct lb_feed_source){ .kind = "alpine-secdb", .path = tpath("nobranch.yaml") };
+	s[3] = (struct lb_feed_source){ .kind = "debian-tracker", .path = tpath("dsa") };
+	s[4] = (struct lb_feed_source){ .kind = "nvd", .path = tpath("nvd.json") };
+	s[5] = (struct lb_feed_source){ .kind = "cve5", .path = tpath("nvd.json") };   /* the wrong kind */
 	db = build_open(&cx, "hostile.db", s, 6);
 	assert_true(cx.nwarn >= 20);
 	/* the warnings name the record or the file */
@@ -969,9 +969,9 @@ t_atomic(void **state)
 	lbt_ctx(&cx);
 	write_str(tpath("one.json"),
 	    "{\"id\":\"GHSA-one\",\"affected\":[{\"package\":{\"ecosystem\":\"npm\",\"name\":\"one\"},\"versions\":[\"1\"]}]}");
-	good = (struct lb_feed_source){ "osv", tpath("one.json") };
-	missing = (struct lb_feed_source){ "osv", tpath("does-not-exist") };
-	bad = (struct lb_feed_source){ "rpm-oval", tpath("one.json") };
+	good = (struct lb_feed_source){ .kind = "osv", .path = tpath("one.json") };
+	missing = (struct lb_feed_source){ .kind = "osv", .path = tpath("does-not-exist") };
+	bad = (struct lb_feed_source){ .kind = "rpm-oval", .path = tpath("one.json") };
 	assert_int_equal(lb_vulndb_build(&cx, &good, 1, out), 0);
 	before = lbt_slurp(out, &nb);
 	/* failed builds: the old file stays byte for byte, no temporary left */
@@ -1020,6 +1020,47 @@ t_atomic(void **state)
 	lb_ctx_release(&cx);
 }
 
+/* With SOURCE_DATE_EPOCH, the same feeds build the same bytes (the repo
+ * ships a database built from the shared feeds). */
+static void
+t_reproducible(void **state)
+{
+	struct lb_feed_source s[2];
+	struct lb_vulndb_info info;
+	struct lb_vulndb *db;
+	char *a, *b, *p0, *p1;
+	size_t na, nb;
+	struct lb_ctx cx;
+
+	(void)state;
+	LBT_NEED_TESTDATA();
+	lbt_ctx(&cx);
+	p0 = td("vulndb/secdb-wolfi");
+	p1 = td("vulndb/osv-pypi/urllib3");
+	s[0] = (struct lb_feed_source){ .kind = "wolfi-secdb", .path = p0 };
+	s[1] = (struct lb_feed_source){ .kind = "osv", .path = p1 };
+	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	assert_int_equal(lb_vulndb_build(&cx, s, 2, tpath("r1.db")), 0);
+	assert_int_equal(lb_vulndb_build(&cx, s, 2, tpath("r2.db")), 0);
+	unsetenv("SOURCE_DATE_EPOCH");
+	a = lbt_slurp(tpath("r1.db"), &na);
+	b = lbt_slurp(tpath("r2.db"), &nb);
+	assert_int_equal(na, nb);
+	assert_memory_equal(a, b, na);
+	assert_int_equal(lb_vulndb_open(&cx, tpath("r1.db"), &db), 0);
+	assert_int_equal(lb_vulndb_info(db, &info), 0);
+	assert_string_equal(info.built_at, "2023-11-14T22:13:20Z");
+	assert_int_equal(info.nsources, 2);
+	assert_string_equal(info.sources[0].kind, "wolfi-secdb");
+	assert_int_equal(info.sources[0].records, 253);
+	lb_vulndb_close(db);
+	free(a);
+	free(b);
+	free(p0);
+	free(p1);
+	lb_ctx_release(&cx);
+}
+
 int
 main(void)
 {
@@ -1036,6 +1077,7 @@ main(void)
 		cmocka_unit_test(t_hostile),
 		cmocka_unit_test(t_parsers),
 		cmocka_unit_test(t_atomic),
+		cmocka_unit_test(t_reproducible),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

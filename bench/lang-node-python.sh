@@ -1,0 +1,157 @@
+#!/bin/bash
+# bench/lang-node-python.sh - what the Node and Python analyzers add to a scan
+# (issue 4: at most +25% over the same image without language analysis).
+#
+# The image: Alpine 3.20, then a layer with a node_modules of
+# BENCH_NODE_PKGS (default 5,000) generated packages of 10 files each
+# (package.json, sources, a README, a nested esm/package.json; every 10th
+# scoped, every 20th with its own nested node_modules), and a layer with
+# BENCH_PY_DISTS (default 1,000) pip-style site-packages entries of 8 files
+# each (dist-info METADATA, RECORD, top_level.txt, ...), plus a
+# package-lock.json and a requirements.txt naming them all. Source files are
+# ~4 KB, about what real node_modules hold on average.
+#
+# Three release builds of this tree scan it; each figure is the median of
+# BENCH_RUNS (default 5) runs, page cache warm:
+#   all     the analyzer table as it is
+#   no-mine the table without node and python
+#   no-lang the table with the OS analyzers only (os, dpkg, apk)
+# Environment: LB_SHARED (default ../shared), BENCH_WORK (default build/bench-lang).
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+shared=${LB_SHARED:-$repo/../shared}
+work=${BENCH_WORK:-$repo/build/bench-lang}
+runs=${BENCH_RUNS:-5}
+npkgs=${BENCH_NODE_PKGS:-5000}
+ndists=${BENCH_PY_DISTS:-1000}
+py=/usr/bin/python3
+mkimage=$shared/tools/mkimage
+alpine=$shared/testdata/rootfs/alpine/alpine-minirootfs-3.20.3-x86_64.tar.gz
+[ -x "$mkimage" ] && [ -f "$alpine" ] || { echo "bench: needs $mkimage and $alpine (../shared)" >&2; exit 1; }
+mkdir -p "$work"
+
+# build NAME KEEP_REGEX: a release build of a copy of this tree whose
+# analyzer table keeps the entries matching KEEP_REGEX ("" keeps all)
+build() {
+	local name=$1 keep=$2 src=$work/src-$1
+	rm -rf "$src"
+	mkdir -p "$src"
+	cp -a "$repo/CMakeLists.txt" "$repo/src" "$src/"
+	if [ -n "$keep" ]; then
+		"$py" - "$src/src/analyze/analyzers.c" "$keep" <<'EOF'
+import re, sys
+path, keep = sys.argv[1], re.compile(sys.argv[2])
+text = open(path).read()
+head, rest = text.split("lb_analyzers[] = {", 1)
+table, tail = rest.split("};", 1)
+lines = [l for l in table.split("\n") if not l.strip().startswith("&lb_an_") or keep.search(l)]
+open(path, "w").write(head + "lb_analyzers[] = {" + "\n".join(lines) + "};" + tail)
+EOF
+	fi
+	cmake -S "$src" -B "$work/build-$name" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
+		-DLB_WERROR=OFF >/dev/null
+	cmake --build "$work/build-$name" --target lifebelt >/dev/null
+	echo "$work/build-$name/lifebelt"
+}
+
+# the image, made once
+img=$work/img-$npkgs-$ndists
+if [ ! -d "$img" ]; then
+	"$py" - "$work" "$npkgs" "$ndists" <<'EOF'
+import io, json, sys, tarfile
+work, npkgs, ndists = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+
+def add(t, path, text):
+    b = text.encode()
+    ti = tarfile.TarInfo(path)
+    ti.size = len(b)
+    ti.mode = 0o644
+    ti.mtime = 1700000000
+    t.addfile(ti, io.BytesIO(b))
+
+src = "module.exports = function () { return 42; };\n" * 90   # ~4 KB, a typical JS file
+app = "srv/app/"
+lock = {"name": "bench", "lockfileVersion": 3, "requires": True, "packages": {"": {"name": "bench"}}}
+with tarfile.open(work + "/node.tar", "w", format=tarfile.PAX_FORMAT) as t:
+    for i in range(npkgs):
+        name = "@scope%d/pkg-%d" % (i % 7, i) if i % 10 == 0 else "pkg-%d" % i
+        ver = "%d.%d.%d" % (1 + i % 5, i % 13, i % 7)
+        d = app + "node_modules/" + name + "/"
+        meta = {"name": name, "version": ver, "license": "MIT", "description": "bench package " * 10,
+                "main": "index.js", "repository": {"type": "git", "url": "https://example.com/x.git"},
+                "dependencies": {"pkg-%d" % ((i + 1) % npkgs): "^1.0.0"}}
+        add(t, d + "package.json", json.dumps(meta, indent=2))
+        add(t, d + "index.js", src)
+        for f in ("lib/a.js", "lib/b.js", "lib/c.js", "dist/bundle.min.js"):
+            add(t, d + f, src)
+        add(t, d + "README.md", "# %s\n\n" % name + "text " * 200)
+        add(t, d + "LICENSE", "MIT License\n" + "permission " * 100)
+        add(t, d + "esm/package.json", '{ "type": "module", "sideEffects": false }\n')
+        lock["packages"]["node_modules/" + name] = {"version": ver, "license": "MIT"}
+        if i % 20 == 1:
+            nd = d + "node_modules/inner-%d/" % i
+            add(t, nd + "package.json", json.dumps({"name": "inner-%d" % i, "version": "0.1.0"}))
+            lock["packages"]["node_modules/%s/node_modules/inner-%d" % (name, i)] = {"version": "0.1.0"}
+    add(t, app + "package-lock.json", json.dumps(lock, indent=2))
+req = []
+with tarfile.open(work + "/python.tar", "w", format=tarfile.PAX_FORMAT) as t:
+    sp = "usr/lib/python3.12/site-packages/"
+    for i in range(ndists):
+        name, ver = "dist_%d" % i, "%d.%d" % (1 + i % 9, i % 31)
+        di = sp + "%s-%s.dist-info/" % (name, ver)
+        add(t, di + "METADATA", "Metadata-Version: 2.1\nName: %s\nVersion: %s\nLicense: MIT\n"
+            "Classifier: License :: OSI Approved :: MIT License\n\n" % (name, ver) + "desc " * 300)
+        add(t, di + "RECORD", "%s/__init__.py,sha256=x,10\n" % name * 5)
+        add(t, di + "WHEEL", "Wheel-Version: 1.0\n")
+        add(t, di + "INSTALLER", "pip\n")
+        add(t, di + "top_level.txt", name + "\n")
+        add(t, sp + name + "/__init__.py", src)
+        add(t, sp + name + "/core.py", src)
+        add(t, sp + name + "/notes.txt", "notes\n")
+        req.append("%s==%s" % (name, ver))
+    add(t, "srv/app/requirements.txt", "\n".join(req) + "\n")
+EOF
+	"$py" "$mkimage" --layer "$alpine" --layer "$work/node.tar" --layer "$work/python.tar" \
+		--tag bench-lang:1 --oci "$img" --force >/dev/null
+	rm -f "$work/node.tar" "$work/python.tar"
+fi
+
+all=$(build all "")
+nomine=$(build no-mine '&lb_an_(?!node|python)')
+nolang=$(build no-lang '&lb_an_(os|dpkg|apk),')
+
+# median of $runs runs: "elapsed cpu peak_kb" (cpu = user + system seconds,
+# which a busy machine disturbs less than elapsed time)
+measure() {
+	local i out=()
+	for ((i = 0; i < runs; i++)); do
+		/usr/bin/time -f "%e %U %S %M" -o "$work/time.out" "$@" >/dev/null 2>"$work/err.out" || {
+			echo "bench: '$*' failed:" >&2; cat "$work/err.out" >&2; exit 1; }
+		out+=("$(tail -1 "$work/time.out" | awk '{ printf "%s %.2f %s", $1, $2 + $3, $4 }')")
+	done
+	{
+		printf '%s\n' "${out[@]}" | awk '{ print $1 }' | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
+		printf '%s\n' "${out[@]}" | awk '{ print $2 }' | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
+		printf '%s\n' "${out[@]}" | awk '{ print $3 }' | sort -n | tail -1
+	} | paste -sd' '
+}
+"$all" image --input "$img" -f json -o "$work/all.json" -q
+"$py" - "$work/all.json" <<'EOF'
+import json, sys
+p = json.load(open(sys.argv[1]))["results"][0]["packages"]
+c = lambda t, d: sum(1 for x in p if x["type"] == t and x["declared"] == d)
+print("image: %d npm installed + %d declared, %d pypi installed + %d declared" %
+      (c("npm", False), c("npm", True), c("pypi", False), c("pypi", True)))
+EOF
+read -r e_all c_all m_all <<<"$(measure "$all" image --input "$img" -f json -o /dev/null -q)"
+read -r e_nomine c_nomine m_nomine <<<"$(measure "$nomine" image --input "$img" -f json -o /dev/null -q)"
+read -r e_nolang c_nolang m_nolang <<<"$(measure "$nolang" image --input "$img" -f json -o /dev/null -q)"
+pct() { echo "($1 / $2 - 1) * 100" | bc -l; }
+printf '%-22s %7s %6s %8s\n' "" elapsed cpu peak
+printf '%-22s %6.2fs %5.2fs %5d MB\n' "all analyzers" "$e_all" "$c_all" $((m_all / 1024))
+printf '%-22s %6.2fs %5.2fs %5d MB   node+python add %+.0f%% elapsed, %+.0f%% cpu\n' \
+	"without node, python" "$e_nomine" "$c_nomine" $((m_nomine / 1024)) \
+	"$(pct "$e_all" "$e_nomine")" "$(pct "$c_all" "$c_nomine")"
+printf '%-22s %6.2fs %5.2fs %5d MB   language analysis adds %+.0f%% elapsed, %+.0f%% cpu\n' \
+	"OS analyzers only" "$e_nolang" "$c_nolang" $((m_nolang / 1024)) \
+	"$(pct "$e_all" "$e_nolang")" "$(pct "$c_all" "$c_nolang")"
