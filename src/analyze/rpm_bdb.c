@@ -402,8 +402,10 @@ cross_check(struct bdb *b)
 	size_t j = 0, missing = 0;
 	uint32_t first = 0;
 
-	qsort(b->refs, b->nrefs, sizeof(*b->refs), u32_cmp);
-	qsort(b->done, b->ndone, sizeof(*b->done), u32_cmp);
+	if (b->nrefs > 1)
+		qsort(b->refs, b->nrefs, sizeof(*b->refs), u32_cmp);
+	if (b->ndone > 1)
+		qsort(b->done, b->ndone, sizeof(*b->done), u32_cmp);
 	for (size_t i = 0; i < b->nrefs; i++) {
 		while (j < b->ndone && b->done[j] < b->refs[i])
 			j++;

@@ -154,7 +154,8 @@ lb_rpm_ndb_read(struct lb_istream *is, lb_rpm_blob_fn fn, void *arg, struct lb_r
 			slots[nslots++] = s;
 		}
 	}
-	qsort(slots, nslots, sizeof(*slots), slot_cmp);
+	if (nslots > 1)
+		qsort(slots, nslots, sizeof(*slots), slot_cmp);
 
 	pos = (uint64_t)npages * NDB_PAGE;
 	r = 0;

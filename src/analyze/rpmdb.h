@@ -13,9 +13,9 @@
  *   - NDB, Packages.db (SUSE >= 15): the slot pages first, then the blobs
  *     in file order;
  *   - SQLite, rpmdb.sqlite (RHEL 9, Fedora >= 33, CBL-Mariner 2): needs
- *     random access, so the stream is copied to the scratch folder (or to
- *     memory when there is none, up to LB_RPM_SQLITE_MEM_MAX) and opened
- *     read-only and immutable.
+ *     random access, so the stream is copied to memory (up to
+ *     LB_RPM_SQLITE_MEM_PREF, or LB_RPM_SQLITE_MEM_MAX without a scratch
+ *     folder) or else to the scratch folder, and opened read-only.
  *
  * Problems inside a database (a corrupt page, a blob that fails its
  * checksum, a header whose counts do not fit) are recorded in a struct
@@ -39,6 +39,7 @@ struct lb_istream;
 #define LB_RPM_FILES_MAX       1000000u      /* files of one package kept */
 #define LB_RPM_STREAM_MAX      (1u << 30)    /* bytes of a database read */
 #define LB_RPM_SQLITE_MEM_MAX  (48u << 20)   /* SQLite copied to memory without scratch */
+#define LB_RPM_SQLITE_MEM_PREF (32u << 20)   /* ... and with one, up to this size */
 #define LB_RPM_BDB_MEM_MAX     (32u << 20)   /* BDB pages waiting in memory */
 
 /* Problems met while reading one database: how many, and the first. */

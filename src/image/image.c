@@ -638,45 +638,70 @@ struct walkjob {
 	pthread_mutex_t lock;
 };
 
+/* Opens a layer blob as its uncompressed tar: compressed digest checked,
+ * inflated in a read-ahead thread, diff ID checked, size capped. Errors
+ * are logged naming the layer, except a missing blob (-LB_E_NOTFOUND),
+ * which the caller judges (foreign layers may be absent). */
+static int
+open_layer(struct walkjob *j, const struct layer_ref *l, const char *what, struct lb_istream **out,
+    const char **kind)
+{
+	struct lb_istream *is = NULL;
+	uint64_t size;
+	int r, err;
+
+	*out = NULL;
+	if ((r = lb_store_open_file(j->s->st, l->path, &is, &size)) < 0)
+		return r;
+	if (l->digest)
+		is = lb_is_digest(is, l->digest, l->size);
+	if (!(is = lb_is_decompress(is, kind, &err))) {
+		lb_err(j->s->cx, "layer %s: %s", what,
+		    err == -LB_E_DIGEST ? "content does not match its digest" : lb_strerror(err));
+		return err;
+	}
+	/* inflate in a thread of its own; hash the tar and walk it in this one */
+	if (strcmp(*kind, "none") != 0)
+		is = lb_is_async(is);
+	is = lb_is_digest(is, l->diff_id, -1);
+	*out = lb_is_limit(is, LB_MAX_LAYER_BYTES);
+	return 0;
+}
+
 static int
 walk_one(struct walkjob *j, size_t i)
 {
 	struct layer_ref *l = &j->m->layers[i];
 	struct lb_istream *is = NULL;
 	struct lb_walk_stats st;
-	uint64_t size;
-	const char *kind;
+	const char *kind = "none";
 	char *what;
-	int r, err;
+	int r;
 
+	memset(&st, 0, sizeof(st));
 	what = lb_xstrdup(l->digest ? l->digest : l->diff_id);
-	if ((r = lb_store_open_file(j->s->st, l->path, &is, &size)) < 0) {
+	if ((r = open_layer(j, l, what, &is, &kind)) < 0) {
 		if (r == -LB_E_NOTFOUND && l->foreign) {
 			lb_warn(j->s->cx, "layer %s: foreign layer is not in the archive; not scanned", what);
 			j->inv->layers[i].skipped = true;
 			r = 0;
-		} else {
+		} else if (r == -LB_E_NOTFOUND) {
 			lb_err(j->s->cx, "layer %s: blob '%s' is missing from '%s'", what, l->path, j->s->input);
-			if (r == -LB_E_NOTFOUND)
-				r = -LB_E_FORMAT;
+			r = -LB_E_FORMAT;
 		}
 		goto out;
 	}
-	if (l->digest)
-		is = lb_is_digest(is, l->digest, l->size);
-	if (!(is = lb_is_decompress(is, &kind, &err))) {
-		r = err;
-		lb_err(j->s->cx, "layer %s: %s", what,
-		    r == -LB_E_DIGEST ? "content does not match its digest" : lb_strerror(r));
-		goto out;
-	}
-	/* inflate in a thread of its own; hash the tar and walk it in this one */
-	if (strcmp(kind, "none") != 0)
-		is = lb_is_async(is);
-	is = lb_is_digest(is, l->diff_id, -1);
-	is = lb_is_limit(is, LB_MAX_LAYER_BYTES);
 	r = lb_layer_walk_tar(j->s->cx, is, j->v, (int)i, what, &st);
 	is = NULL;
+	if (r >= 0 && st.nwanted) {
+		/* hard links to files nobody asked for: read the layer again */
+		lb_debug(j->s->cx, "layer %s: second pass for %zu hard-link targets", what, st.nwanted);
+		if ((r = open_layer(j, l, what, &is, &kind)) >= 0) {
+			r = lb_layer_capture_tar(j->s->cx, is, j->v, (int)i, what, st.wanted, st.nwanted);
+			is = NULL;
+		}
+	}
+	lb_walk_stats_release(&st);
 	lb_debug(j->s->cx, "layer %s: %s, %llu entries, %llu files kept", what, kind,
 	    (unsigned long long)st.entries, (unsigned long long)st.captured);
 out:

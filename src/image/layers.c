@@ -318,13 +318,12 @@ lb_layer_walk_tar(struct lb_ctx *cx, struct lb_istream *is, struct lb_fsview *v,
 				lb_warn(cx, "layer %s: ignoring hard link '%s' to '%.200s'", what, path, e.link);
 				break;
 			}
-			if (!interest(link, (size_t)ln)) {
+			if (!interest(link, (size_t)ln) && st->nwanted < 4096) {
 				/* the target's bytes went by uncaptured (OSTree images link
-				 * every file to an object): say so rather than read nothing
-				 * (mondoohq/mql #10482) */
-				lb_warn(cx, "layer %s: cannot read '%s': it is a hard link to '%.200s', "
-				    "whose content was not kept", what, path, link);
-				break;
+				 * every file to an object): ask for a second pass that keeps
+				 * them, rather than read nothing (mondoohq/mql #10482) */
+				lb_xgrow(&st->wanted, &st->capwanted, st->nwanted + 1, sizeof(char *));
+				st->wanted[st->nwanted++] = lb_xstrdup(link);
 			}
 			lb_fsview_add(v, layer, path, LB_FT_HARDLINK, e.mode, NULL, 0, 0, link, 0);
 			break;
@@ -375,6 +374,58 @@ lb_layer_walk_tar(struct lb_ctx *cx, struct lb_istream *is, struct lb_fsview *v,
 	if ((r = lb_tar_finish(t)) < 0)
 		lb_err(cx, "layer %s: %s", what, lb_tar_error(t));
 out:
+	free(data);
+	lb_tar_free(t);
+	return r;
+}
+
+void
+lb_walk_stats_release(struct lb_walk_stats *st)
+{
+	for (size_t i = 0; i < st->nwanted; i++)
+		free(st->wanted[i]);
+	free(st->wanted);
+	st->wanted = NULL;
+	st->nwanted = st->capwanted = 0;
+}
+
+int
+lb_layer_capture_tar(struct lb_ctx *cx, struct lb_istream *is, struct lb_fsview *v, int layer,
+    const char *what, char *const *paths, size_t npaths)
+{
+	struct lb_tar *t = lb_tar_open(is);
+	struct lb_tar_entry e;
+	char path[LB_MAX_PATH];
+	uint8_t *data = NULL;
+	int r, n;
+
+	while ((r = lb_tar_next(t, &e)) > 0) {
+		size_t i, want, got = 0;
+		ssize_t k;
+
+		if (e.type != LB_FT_REG || (n = lb_path_normalize(e.path, path, sizeof(path))) <= 0)
+			continue;
+		for (i = 0; i < npaths && strcmp(paths[i], path) != 0; i++)
+			;
+		if (i == npaths)
+			continue;
+		want = e.size < LB_MAX_PKGDB ? (size_t)e.size : LB_MAX_PKGDB;
+		data = lb_xmalloc(want + 1);
+		while (got < want && (k = lb_tar_read(t, data + got, want - got)) > 0)
+			got += (size_t)k;
+		if (got < want) {
+			r = -LB_E_FORMAT;
+			break;
+		}
+		/* a later duplicate of the path in the layer wins, as in the first pass */
+		lb_fsview_add(v, layer, path, LB_FT_REG, e.mode, data, got, e.size, NULL, e.size > want);
+		free(data);
+		data = NULL;
+	}
+	if (r == 0)
+		r = lb_tar_finish(t);
+	if (r < 0)
+		lb_err(cx, "layer %s: %s", what, lb_tar_error(t));
 	free(data);
 	lb_tar_free(t);
 	return r;

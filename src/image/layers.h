@@ -22,7 +22,21 @@ struct lb_walk_stats {
 	uint64_t captured;       /* files whose bytes were kept */
 	uint64_t captured_bytes;
 	uint64_t whiteouts;
+	/* Hard-link targets that analyzers need but whose bytes went by
+	 * uncaptured (the target comes first in the tar: OSTree images link
+	 * every file to an object). The caller reads the layer again with
+	 * lb_layer_capture_tar to keep them. Owned; lb_walk_stats_release. */
+	char **wanted;
+	size_t nwanted, capwanted;
 };
+
+void lb_walk_stats_release(struct lb_walk_stats *st);
+
+/* A second pass over a layer (is consumed): keeps the bytes of the members
+ * named in paths (normalised, up to LB_MAX_PKGDB each) in layer `layer` of
+ * v, so the hard links to them resolve. Returns 0 or < 0 as lb_layer_walk_tar. */
+int lb_layer_capture_tar(struct lb_ctx *cx, struct lb_istream *is, struct lb_fsview *v, int layer,
+    const char *what, char *const *paths, size_t npaths);
 
 /* Normalises a member name into out (cap bytes). Returns its length (0 for
  * the root itself), or -LB_E_FORMAT when it escapes the root, or

@@ -60,6 +60,15 @@ def hard_layer(m):
 write_tar("docker-layer-hardlink.tar", docker_image([t], manifest_fn=hard_layer),
           extra=Tar().hardlink("hl", "../../../../etc/passwd"))
 
+# docker save stores an identical layer once and links the second to it
+# ("<id2>/layer.tar -> ../<id1>/layer.tar"): a ".." inside the archive
+d = docker_image([t, t])
+lt = sorted(n for n in d if n.endswith("/layer.tar"))
+m = json.loads(d["manifest.json"])
+second = [p for p in m[0]["Layers"] if p != m[0]["Layers"][0]][0] if len(set(m[0]["Layers"])) > 1 else None
+d.pop(second)
+write_tar("docker-dedup-link.tar", d, extra=Tar().symlink(second, "../" + m[0]["Layers"][0]))
+
 # duplicates: the later member wins, as when a runtime extracts the archive
 g = dict(img.files)
 first = Tar().file("index.json", b"{ this is not json").file(lblob, b"garbage")
@@ -114,6 +123,11 @@ for k in blob-to-host blob-self docker-config-host docker-layer-host docker-laye
 	lb image --input "$T/img/$k.tar"
 	expect_missing
 done
+
+case_ docker-dedup-link
+lb image --input "$T/img/docker-dedup-link.tar" -f json
+expect_rc 0
+jcheck 'names == {"pkg"} and len(res["layers"]) == 2'
 
 case_ dup-later-wins
 lb image --input "$T/img/dup-later-wins.tar" -f json

@@ -50,6 +50,22 @@ for k, b in bad.items():
 for k, b in good.items():
     with_blob("good-" + k, b, "zstd" if k.startswith("zst") else "gzip")
 
+# broken while a streaming analyzer reads a member (a jar, an executable):
+# the analyzer may warn, but the layer is still an integrity failure
+import zipfile
+bio = io.BytesIO()
+with zipfile.ZipFile(bio, "w", zipfile.ZIP_STORED) as z:
+    z.writestr("META-INF/MANIFEST.MF", b"Manifest-Version: 1.0\r\n\r\n")
+    z.writestr("blob.bin", os.urandom(400000))
+ts = (Tar().file("lib/apk/db/installed", apk_db(("p", "1"))).file("app/big.jar", bio.getvalue())
+      .file("usr/bin/tool", b"\x7fELF" + os.urandom(300000), mode=0o755).end())
+gs = gz(ts)
+for k, b in {"in-jar": gs[:len(gs) // 3], "in-exec": gs[:len(gs) * 5 // 6]}.items():
+    l = layer(ts)
+    l.update(blob=b, digest=sha256(b), size=len(b))
+    write_tar("bad-streamed-" + k + ".tar", oci_image([l]))
+    write("bad-streamed-" + k + ".digest", l["digest"])
+
 # compressed outer archives, broken the same ways
 arch = archive_bytes(oci_image([t]))
 ga, za = gz(arch), zst(arch)

@@ -3,9 +3,8 @@
 # ".dep-v0" section of the pkgdb fixtures lists the crates compiled in:
 # the 11 of uses_serde_json (osv-scalibr's expectation), no_deps' root
 # crate alone, and Trivy's two local crates. A copy without an execute bit
-# is not read; a later layer replaces one binary with a plain script, so
-# its crates are gone; a binary whose zlib stream is corrupted gives one
-# warning naming it.
+# is not read; a later layer deletes one binary, so its crates are gone; a
+# binary whose zlib stream fails its checksum gives one warning naming it.
 . "$(dirname "$0")/lib.sh"
 skip_unless_shared
 
@@ -20,21 +19,19 @@ install -m 755 "$R/scalibr-cargoauditable-uses_serde_json" "$L0/usr/bin/uses_jso
 install -m 755 "$R/scalibr-cargoauditable-no_deps" "$L0/usr/bin/no_deps"
 install -m 755 "$R/trivy-executable_rust" "$L0/srv/trivy-rust"
 install -m 644 "$R/scalibr-cargoauditable-uses_serde_json" "$L0/srv/not-executable"
-install -m 755 "$R/trivy-executable_rust" "$L0/usr/bin/replaced-later"
-printf '#!/bin/sh\nexit 0\n' >"$L1/usr/bin/replaced-later"
-chmod 755 "$L1/usr/bin/replaced-later"
-# flip a byte of the deflate data right after the zlib header (0x4f523)
+install -m 755 "$R/trivy-executable_rust" "$L0/usr/bin/deleted-later"
+# flip a byte of the Adler-32 that ends the zlib stream at 0x4f523
 "$PY" - "$R/trivy-executable_rust" "$L1/usr/bin/corrupt" <<'EOF'
 import sys
 b = bytearray(open(sys.argv[1], "rb").read())
 off = b.find(bytes.fromhex("789c"), 0x4f523)
 assert off == 0x4f523, hex(off)
-b[off + 40] ^= 0xff
+b[off + 117] ^= 0xff
 open(sys.argv[2], "wb").write(b)
 EOF
 chmod 755 "$L1/usr/bin/corrupt"
 
-mkimage --layer "$L0" --layer "$L1" --oci "$T/img"
+mkimage --layer "$L0" --layer "$L1" --delete usr/bin/deleted-later --oci "$T/img"
 lb image --input "$T/img" -f json
 check_rc "scan" 0
 J=$T/out
@@ -61,8 +58,8 @@ check_eq "Trivy's binary: two local crates" \
 "crate_with_features 0.1.0 pkg:cargo/crate_with_features@0.1.0 0
 library_crate 0.1.0 pkg:cargo/library_crate@0.1.0 0" \
 	"$(crates_in srv/trivy-rust)"
-check_eq "no execute bit, replaced or corrupt: no crates" "" \
-	"$(jq_py "sorted(set(p['dbPath'] for p in r[0]['packages'] if p['dbPath'] in ('srv/not-executable', 'usr/bin/replaced-later', 'usr/bin/corrupt')))" "$J")"
+check_eq "no execute bit, deleted or corrupt: no crates" "" \
+	"$(jq_py "sorted(set(p['dbPath'] for p in r[0]['packages'] if p['dbPath'] in ('srv/not-executable', 'usr/bin/deleted-later', 'usr/bin/corrupt')))" "$J")"
 check_json "14 crates in all" "len([p for p in r[0]['packages'] if p['type'] == 'cargo'])" 14
 check_json "one warning, naming the corrupt binary" \
 	"[w for w in r[0]['warnings'] if 'usr/bin/corrupt' in w and 'cargo-auditable' in w] == r[0]['warnings'] and len(r[0]['warnings'])" 1

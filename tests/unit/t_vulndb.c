@@ -24,6 +24,19 @@
 
 /* --- helpers ----------------------------------------------------------- */
 
+/* Warnings other than those about fixed versions the ecosystem cannot
+ * order: the real feeds hold a few ("4.10-1-r1"), each warned about. */
+static size_t
+other_warnings(const struct lb_ctx *cx)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cx->nkept; i++)
+		if (!strstr(cx->warnings[i], "version; entry skipped"))
+			n++;
+	return n;
+}
+
 static char tmpdir[4096];
 
 static int
@@ -223,7 +236,8 @@ t_alpine(void **state)
 	json = td("vulndb/alpine-secdb/json");
 	s1 = (struct lb_feed_source){ .kind = "alpine-secdb", .path = json };
 	dj = build_open(&cx, "alpine.db", &s1, 1);
-	assert_int_equal(cx.nwarn, 0);
+	assert_int_equal(other_warnings(&cx), 0);
+	assert_int_equal(cx.nwarn, 43);   /* the v3.x fixes apk cannot order, e.g. xen "4.10-1-r1" */
 
 	/* v3.7 main.json: apache2 "2.4.41-r0": [CVE-2019-9517, ...] */
 	query(dj, "apk", "alpine:v3.7", "apache2", &a);
@@ -673,7 +687,7 @@ t_metadata(void **state)
 	s[3] = (struct lb_feed_source){ .kind = "osv", .path = p[3] };
 	s[4] = (struct lb_feed_source){ .kind = "alpine-secdb", .path = p[4] };
 	db = build_open(&cx, "meta.db", s, 5);
-	assert_int_equal(cx.nwarn, 0);
+	assert_int_equal(other_warnings(&cx), 0);
 
 	/* nvdcve-2.0/CVE-2016-1585.json: cvssMetricV31 Primary
 	 * CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H, baseScore 9.8; the
