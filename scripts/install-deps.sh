@@ -18,8 +18,15 @@ BUILD="build-essential pkg-config cmake ninja-build
 # zstd (mkimage's zstd layers), debootstrap (the Debian root filesystem
 # test), node + npm (schema validation with ajv, tests/tools), isal (igzip,
 # the baseline of bench/), ca-certificates (npm and the Debian mirror).
+# The version comparators are checked against the ecosystems' own tools:
+# dpkg, python3-rpm, python3-packaging, ruby (Gem::Version), node's semver
+# (tests/tools), Maven's ComparableVersion (maven + a JDK), Go's x/mod
+# semver and Composer's semver under PHP. time (/usr/bin/time) measures
+# peak memory in the hostile-input tests; rpm builds the RPM test databases.
 TEST="clang libclang-rt-14-dev libcmocka-dev python3 zstd isal debootstrap
-	ca-certificates gzip tar coreutils"
+	ca-certificates gzip tar coreutils time
+	python3-rpm python3-packaging python3-apt ruby maven default-jdk-headless
+	php-cli php-composer-semver golang-go golang-golang-x-mod-dev unzip rpm"
 
 pkgs=$BUILD
 if [ "${1:-}" != --build-only ]; then

@@ -10,7 +10,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 # ajv for the schema tests (tests/tools/package.json); npm needs the network
-if [ ! -f tests/tools/node_modules/ajv/package.json ] && command -v npm >/dev/null 2>&1; then
+if { [ ! -f tests/tools/node_modules/ajv/package.json ] || [ ! -f tests/tools/node_modules/semver/package.json ]; } &&
+    command -v npm >/dev/null 2>&1; then
 	echo "test.sh: npm ci --prefix tests/tools"
 	npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error ||
 		echo "test.sh: warning: npm ci failed; the schema tests will be skipped" >&2

@@ -513,13 +513,16 @@ minimal_images(const struct lb_fsview *v, struct lb_os *os)
 			char *ver = NULL;
 			int m;
 
-			os->family = lb_xstrdup("debian");
-			set_if_null(&os->name, "Distroless");
-			set_if_null(&os->evidence, "var/lib/dpkg/status.d/");
-			/* base-files 11.1+deb11u5 is Debian 11's */
+			/* without os-release, only Debian's base-files says which
+			 * release it is: 11.1+deb11u5 is Debian 11's (Ubuntu's is
+			 * 12ubuntu4, and other packages prove no distribution) */
 			if ((f = lb_fsview_get(v, "var/lib/dpkg/status.d/base-files")) && f->data &&
-			    (ver = stanza_version(f)) && (m = major_of(ver)) > 0)
+			    (ver = stanza_version(f)) && !strstr(ver, "ubuntu") && (m = major_of(ver)) > 0) {
+				os->family = lb_xstrdup("debian");
 				os->version_id = lb_xasprintf("%d", m);
+				set_if_null(&os->name, "Distroless");
+				set_if_null(&os->evidence, f->path);
+			}
 			free(ver);
 		} else if (!strcmp(os->family, "debian") && os->name && !has_word(os->name, "distroless")) {
 			append_name(os, "distroless");

@@ -8,7 +8,7 @@
 #define LB_MAX_PATH         4096           /* bytes of one path inside a layer */
 #define LB_MAX_PKGDB        (64u << 20)    /* one package database file kept in memory */
 #define LB_MAX_SMALL_FILE   (1u << 20)     /* default cap for other captured files */
-#define LB_MAX_CAPTURE      (256u << 20)   /* bytes captured from one image in total */
+#define LB_MAX_CAPTURE      (192u << 20)   /* bytes kept from one image in total */
 #define LB_MAX_LAYER_ENTRIES 50000000u     /* tar entries in one layer */
 #define LB_MAX_LAYER_BYTES  (64ull << 30)  /* uncompressed bytes in one layer */
 #define LB_MAX_SYMLINKS     1000000u       /* symlinks remembered per layer */

@@ -1,11 +1,13 @@
 #include "image/fsview.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyze/inventory.h"
 #include "base/lb_alloc.h"
 #include "base/lb_buf.h"
+#include "base/lb_err.h"
 #include "base/lb_hmap.h"
 #include "base/lb_limits.h"
 
@@ -27,6 +29,7 @@ struct fs_layer {
 
 struct lb_fsview {
 	size_t n;
+	_Atomic uint64_t kept;    /* bytes of file contents kept, all layers */
 	struct fs_layer *layers;
 	struct lb_hmap final;     /* path -> struct fs_ent * (not owned) */
 	struct fs_ent **sorted;   /* final entries in byte order of path */
@@ -156,6 +159,39 @@ lb_fsview_each_facts(const struct lb_fsview *v,
 }
 
 void
+lb_fsview_add_take(struct lb_fsview *v, int layer, const char *path, unsigned mode,
+    uint8_t *data, size_t size, uint64_t real_size, int truncated)
+{
+	struct fs_layer *l = &v->layers[layer];
+	struct fs_ent *e = lb_xcalloc(1, sizeof(*e));
+
+	e->path = lb_xstrdup(path);
+	e->data = data;
+	e->data[size] = 0;
+	e->f.path = e->path;
+	e->f.data = e->data;
+	e->f.size = size;
+	e->f.real_size = real_size;
+	e->f.layer = layer;
+	e->f.mode = mode;
+	e->f.type = LB_FT_REG;
+	e->f.truncated = truncated;
+	ent_free(lb_hmap_put(&l->ents, e->path, strlen(e->path), e));
+}
+
+int
+lb_fsview_reserve(struct lb_fsview *v, uint64_t n)
+{
+	uint64_t before = atomic_fetch_add(&v->kept, n);
+
+	if (before + n > LB_MAX_CAPTURE || before + n < before) {
+		atomic_fetch_sub(&v->kept, n);
+		return -LB_E_LIMIT;
+	}
+	return 0;
+}
+
+void
 lb_fsview_add_other(struct lb_fsview *v, int layer, const char *path, enum lb_ftype type)
 {
 	lb_fsview_add(v, layer, path, type, 0, NULL, 0, 0, NULL, 0);
@@ -243,38 +279,80 @@ bind_hardlinks(struct fs_layer *l)
 	}
 }
 
+/* The highest layer (plus one) whose marker in m covers key, as stored. */
+static size_t
+marker_layer(const struct lb_hmap *m, const char *key, size_t len)
+{
+	return (size_t)(uintptr_t)lb_hmap_get(m, key, len);
+}
+
+static void
+put_max(struct lb_hmap *m, const char *key, size_t layer)
+{
+	size_t len = strlen(key);
+
+	if (marker_layer(m, key, len) < layer + 1)
+		lb_hmap_put(m, key, len, (void *)(uintptr_t)(layer + 1));
+}
+
+/* Whether a whiteout or opaque marker of a layer above `layer` hides path.
+ * image-spec layer.md: ".wh.NAME" hides NAME and everything under it in
+ * lower layers; ".wh..wh..opq" hides everything lower layers had under
+ * its directory. Entries of the marker's own layer stay. */
+static int
+hidden_above(const struct lb_hmap *wh, const struct lb_hmap *opq, const char *path, int layer)
+{
+	size_t n = strlen(path), above = (size_t)layer + 1;
+
+	if (marker_layer(opq, "", 0) > above || marker_layer(wh, path, n) > above)
+		return 1;
+	for (size_t i = n; i-- > 0;)
+		if (path[i] == '/' && (marker_layer(wh, path, i) > above || marker_layer(opq, path, i) > above))
+			return 1;
+	return 0;
+}
+
+/* One pass: the highest layer's version of each path wins, then it is
+ * dropped if a marker of a higher layer hides it. Costs entries x depth,
+ * however many layers carry whiteouts. */
 void
 lb_fsview_seal(struct lb_fsview *v)
 {
+	struct lb_hmap wh = LB_HMAP_INIT, opq = LB_HMAP_INIT;
 	const char *k;
 	void *val;
+	size_t it;
 
 	for (size_t i = 0; i < v->n; i++)
 		bind_hardlinks(&v->layers[i]);
-
 	for (size_t i = 0; i < v->n; i++) {
 		struct fs_layer *l = &v->layers[i];
-		size_t it = 0;
-
-		if (l->wh.len || l->opq.len) {
-			struct lb_hmap keep = LB_HMAP_INIT;
-			while (lb_hmap_next(&v->final, &it, &k, &val))
-				if (!hidden_by(l, k))
-					lb_hmap_put(&keep, k, strlen(k), val);
-			lb_hmap_release(&v->final);
-			v->final = keep;
-			it = 0;
-		}
+		it = 0;
+		while (lb_hmap_next(&l->wh, &it, &k, &val))
+			put_max(&wh, k, i);
+		it = 0;
+		while (lb_hmap_next(&l->opq, &it, &k, &val))
+			put_max(&opq, k, i);
+		it = 0;
 		while (lb_hmap_next(&l->ents, &it, &k, &val))
 			lb_hmap_put(&v->final, k, strlen(k), val);
 	}
+	if (wh.len || opq.len) {
+		struct lb_hmap keep = LB_HMAP_INIT;
+		it = 0;
+		while (lb_hmap_next(&v->final, &it, &k, &val))
+			if (!hidden_above(&wh, &opq, k, ((struct fs_ent *)val)->f.layer))
+				lb_hmap_put(&keep, k, strlen(k), val);
+		lb_hmap_release(&v->final);
+		v->final = keep;
+	}
+	lb_hmap_release(&wh);
+	lb_hmap_release(&opq);
 	v->sorted = lb_xcalloc(v->final.len ? v->final.len : 1, sizeof(*v->sorted));
 	v->nsorted = 0;
-	{
-		size_t it = 0;
-		while (lb_hmap_next(&v->final, &it, &k, &val))
-			v->sorted[v->nsorted++] = val;
-	}
+	it = 0;
+	while (lb_hmap_next(&v->final, &it, &k, &val))
+		v->sorted[v->nsorted++] = val;
 	qsort(v->sorted, v->nsorted, sizeof(*v->sorted), ent_cmp);
 }
 

@@ -71,6 +71,14 @@ struct lb_fsview *lb_fsview_new(size_t nlayers);
 void lb_fsview_add(struct lb_fsview *v, int layer, const char *path, enum lb_ftype type,
     unsigned mode, const void *data, size_t size, uint64_t real_size, const char *link,
     int truncated);
+/* Like lb_fsview_add for a regular file, but takes ownership of data,
+ * which must be malloc'd with room for size + 1 bytes (a NUL is put at
+ * data[size]), so that a big file is never held twice. */
+void lb_fsview_add_take(struct lb_fsview *v, int layer, const char *path, unsigned mode,
+    uint8_t *data, size_t size, uint64_t real_size, int truncated);
+/* Accounts for n more bytes to keep, for all layers together (thread-safe):
+ * 0, or -LB_E_LIMIT past LB_MAX_CAPTURE, when the caller must not keep them. */
+int lb_fsview_reserve(struct lb_fsview *v, uint64_t n);
 /* Attaches facts (packages found by streaming analyzers; ownership
  * moves to the view) to path in layer. The path counts as a regular file
  * of that layer, without captured bytes unless lb_fsview_add gave some. */

@@ -13,6 +13,7 @@
 #include "base/lb_alloc.h"
 #include "base/lb_buf.h"
 #include "base/lb_err.h"
+#include "base/lb_hmap.h"
 #include "base/lb_limits.h"
 #include "image/fsview.h"
 #include "image/layers.h"
@@ -54,6 +55,9 @@ struct top {
 
 struct scan {
 	struct lb_ctx *cx;
+	struct lb_hmap seen;     /* digests of indexes and manifests already read */
+	char **seen_keys;
+	size_t nseen, capseen;
 	struct lb_store *st;
 	const char *input;
 	const char *kind;
@@ -379,6 +383,25 @@ is_attestation(json_t *desc)
 	return p && jstr(p, "os") && strcmp(jstr(p, "os"), "unknown") == 0;
 }
 
+/* Whether digest was met before; remembers it otherwise. An index that
+ * lists one child many times, at several levels, must not cost
+ * children^levels reads (nor give the same image twice). */
+static int
+seen_before(struct scan *s, const char *digest)
+{
+	char *k;
+
+	if (!digest)
+		return 0;
+	if (lb_hmap_get(&s->seen, digest, strlen(digest)))
+		return 1;
+	k = lb_xstrdup(digest);
+	lb_xgrow(&s->seen_keys, &s->capseen, s->nseen + 1, sizeof(char *));
+	s->seen_keys[s->nseen++] = k;
+	lb_hmap_put(&s->seen, k, strlen(k), k);
+	return 0;
+}
+
 /* Walks a descriptor: an index recurses, a manifest is loaded. */
 static int
 load_desc(struct scan *s, json_t *desc, const char *name, int depth)
@@ -394,6 +417,8 @@ load_desc(struct scan *s, json_t *desc, const char *name, int depth)
 	}
 	if (!mt || is_attestation(desc))
 		return 0;   /* image-index.md: unknown media types MUST NOT be an error */
+	if (seen_before(s, digest))
+		return 0;
 	if (strcmp(mt, MT_OCI_MANIFEST) == 0 || strcmp(mt, MT_DOCKER_MANIFEST) == 0) {
 		plat = json_is_object(json_object_get(desc, "platform")) ?
 		    platform_of(json_object_get(desc, "platform")) : NULL;
@@ -1009,6 +1034,10 @@ out:
 	free(s.imgs);
 	json_decref(doc);
 	lb_store_free(s.st);
+	for (size_t i = 0; i < s.nseen; i++)
+		free(s.seen_keys[i]);
+	free(s.seen_keys);
+	lb_hmap_release(&s.seen);
 	free(path);
 	free(ref);
 	return r;

@@ -339,6 +339,12 @@ lb_layer_walk_tar(struct lb_ctx *cx, struct lb_istream *is, struct lb_fsview *v,
 				size_t want = e.size < cap ? (size_t)e.size : cap, got = 0;
 				ssize_t k;
 
+				/* a bound on what one image may make us keep, all layers together */
+				if ((r = lb_fsview_reserve(v, want)) < 0) {
+					lb_err(cx, "layer %s: cannot keep '%s': the image's package databases and "
+					    "other kept files pass %u MiB", what, path, LB_MAX_CAPTURE >> 20);
+					goto out;
+				}
 				data = lb_xmalloc(want + 1);
 				while (got < want && (k = lb_tar_read(t, data + got, want - got)) > 0)
 					got += (size_t)k;
@@ -347,15 +353,14 @@ lb_layer_walk_tar(struct lb_ctx *cx, struct lb_istream *is, struct lb_fsview *v,
 					r = -LB_E_FORMAT;
 					goto out;
 				}
-				lb_fsview_add(v, layer, path, LB_FT_REG, e.mode, data, got, e.size, NULL,
-				    e.size > cap);
 				st->captured++;
 				st->captured_bytes += got;
 				{
 					struct member_src ms = { .t = t };
 					r = stream_member(cx, v, layer, what, &ms, path, e.mode, e.size, data, got);
 				}
-				free(data);
+				/* the view takes the buffer: a big file is never held twice */
+				lb_fsview_add_take(v, layer, path, e.mode, data, got, e.size, e.size > cap);
 				data = NULL;
 				if (r < 0)
 					goto out;

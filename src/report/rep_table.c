@@ -29,7 +29,9 @@ static const char *const col_title[NCOLS] = { "NAME", "VERSION", "ARCH", "SOURCE
  * hostile 1 MB name costs 1 MB once, not once per row. */
 #define MAX_COL_WIDTH 48
 
-/* A sanitised copy of s (never longer than s); "" for NULL. */
+/* A sanitised copy of s (never longer than s); "" for NULL. A leading
+ * "::" becomes "?:", so that no line can start a GitHub Actions workflow
+ * command such as "::add-mask::" (osv-scanner #2973). */
 static char *
 safe_dup(const char *s)
 {
@@ -37,6 +39,8 @@ safe_dup(const char *s)
 	char *out = lb_xmalloc(n);
 
 	lb_safe(out, n, s ? s : "");
+	if (out[0] == ':' && out[1] == ':')
+		out[0] = '?';
 	return out;
 }
 
