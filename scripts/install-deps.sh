@@ -22,11 +22,12 @@ BUILD="build-essential pkg-config cmake ninja-build
 # dpkg, python3-rpm, python3-packaging, ruby (Gem::Version), node's semver
 # (tests/tools), Maven's ComparableVersion (maven + a JDK), Go's x/mod
 # semver and Composer's semver under PHP. time (/usr/bin/time) measures
-# peak memory in the hostile-input tests; rpm builds the RPM test databases.
+# peak memory in the hostile-input tests; rpm (rpmbuild) and db5.3-util
+# (db5.3_load) build the RPM test databases.
 TEST="clang libclang-rt-14-dev libcmocka-dev python3 zstd isal debootstrap
 	ca-certificates gzip tar coreutils time
 	python3-rpm python3-packaging python3-apt ruby maven default-jdk-headless
-	php-cli php-composer-semver golang-go golang-golang-x-mod-dev unzip rpm"
+	php-cli php-composer-semver golang-go golang-golang-x-mod-dev unzip rpm db5.3-util"
 
 pkgs=$BUILD
 if [ "${1:-}" != --build-only ]; then

@@ -666,9 +666,9 @@ scan_archive(struct jscan *j, struct jsrc *src, const char *path, int depth)
 	jr->path = lb_xstrdup(path);
 	jr->nested = depth > 0;
 	archive_read_support_format_zip_streamable(a);
-	/* identity needs no checksums: skipping a member streamed with a
-	 * data descriptor already inflates it, and CRC-32 would add a third */
-	archive_read_set_options(a, "zip:ignorecrc32");
+	/* CRC-32 checks stay on: the end of a stored member whose size comes
+	 * in a data descriptor is found by the descriptor's CRC, and a nested
+	 * jar holds descriptors of its own */
 	if (archive_read_open(a, src, NULL, src_read, NULL) != ARCHIVE_OK) {
 		jwarn(j, path, archive_error_string(a) ? archive_error_string(a) : "not a zip archive");
 		goto out;

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "base/lb_alloc.h"
+#include "base/lb_buf.h"
 #include "base/lb_err.h"
 #include "io/istream.h"
 #include "base/lb_banned.h"
@@ -56,6 +57,25 @@ read_full(struct lb_istream *is, uint8_t *buf, size_t n)
 	if (k < 0)
 		return (int)k;
 	return (size_t)k == n ? 1 : 0;
+}
+
+/* Reads n bytes into b (emptied first), growing it as they come, so that
+ * a slot claiming more than the file holds costs what the file holds. */
+static int
+read_grow(struct lb_istream *is, struct lb_buf *b, size_t n)
+{
+	uint8_t chunk[16u << 10];
+
+	lb_buf_reset(b);
+	while (b->len < n) {
+		size_t want = n - b->len < sizeof(chunk) ? n - b->len : sizeof(chunk);
+		int r = read_full(is, chunk, want);
+		if (r <= 0)
+			return r;
+		if (lb_buf_add(b, chunk, want) < 0)
+			return -LB_E_LIMIT;
+	}
+	return 1;
 }
 
 static int
@@ -105,7 +125,8 @@ lb_rpm_ndb_read(struct lb_istream *is, lb_rpm_blob_fn fn, void *arg, struct lb_r
 {
 	struct slot *slots = NULL;
 	size_t nslots = 0, capslots = 0;
-	uint8_t *page = lb_xmalloc(NDB_PAGE), *buf = NULL;
+	uint8_t *page = lb_xmalloc(NDB_PAGE);
+	struct lb_buf buf = LB_BUF_INIT(LB_RPM_HEADER_MAX + NDB_HEAD + NDB_TAIL + NDB_BLK);
 	uint32_t npages, minblk;
 	uint64_t pos;
 	int r;
@@ -168,10 +189,8 @@ lb_rpm_ndb_read(struct lb_istream *is, lb_rpm_blob_fn fn, void *arg, struct lb_r
 			lb_rpm_diag_add(d, "blob of package %u overlaps the one before it", s->pkgidx);
 			continue;
 		}
-		free(buf);
-		buf = lb_xmalloc(total);
-		if ((r = skip(is, at - pos, buf, total)) > 0)
-			r = read_full(is, buf, total);
+		if ((r = skip(is, at - pos, page, NDB_PAGE)) > 0)
+			r = read_grow(is, &buf, total);
 		if (r <= 0) {
 			if (r == 0)
 				lb_rpm_diag_add(d, "file ends before the blob of package %u (%zu of %zu read)",
@@ -179,12 +198,12 @@ lb_rpm_ndb_read(struct lb_istream *is, lb_rpm_blob_fn fn, void *arg, struct lb_r
 			break;
 		}
 		pos = at + total;
-		r = blob(s, buf, fn, arg, d);
+		r = blob(s, buf.p, fn, arg, d);
 	}
 	if (r > 0)
 		r = 0;
 out:
-	free(buf);
+	lb_buf_release(&buf);
 	free(slots);
 	free(page);
 	return r;

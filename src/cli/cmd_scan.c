@@ -218,6 +218,8 @@ lb_cmd_scan(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *cli)
 			goto out;
 		}
 	}
+	/* reports of many packages are written token by token: buffer them */
+	setvbuf(out, NULL, _IOFBF, 1 << 20);
 	now_rfc3339(created, sizeof(created));
 	rep.tool_version = LB_VERSION;
 	rep.created = created;

@@ -73,7 +73,7 @@ for k in oci docker; do
 	clean_text "$T/out" "the table output carries control characters"
 	clean_text "$T/err" "stderr carries control characters"
 	no_workflow_lines "$T/err" "a stderr line starts with '::'"
-	known_bug "a package name starting with '::' starts a table row: a GitHub Actions workflow command (rep_table.c)"
+	# a cell never starts with "::" (GitHub Actions workflow commands)
 	no_workflow_lines "$T/out" "a table line starts with '::'"
 
 	case_ "$k-table-verbose"
