@@ -1192,6 +1192,8 @@ java_scan_file(struct lb_ctx *cx, const struct lb_file *f, struct lb_istream *is
 		lb_buf_release(&b);
 		return 0;
 	}
+	if (f->real_size == 0)
+		return 0;           /* an empty placeholder says nothing */
 	{
 		struct jsrc src = { .j = &j, .is = is, .first = true };
 

@@ -177,6 +177,11 @@ main(int argc, char **argv)
 		return EX_USAGE;
 	}
 	prescan(argc, argv, &cli, &verbose);
+	/* libarchive converts every zip member's time with mktime(): without TZ,
+	 * glibc checks /etc/localtime each time (tens of thousands of stat calls
+	 * for an image of jars). Set once, before any thread starts. */
+	if (!getenv("TZ"))
+		setenv("TZ", ":/etc/localtime", 1);
 	lb_ctx_init(&cx, stderr);
 	cx.verbosity = cli.quiet ? LB_LOG_ERROR : LB_LOG_WARN + verbose;
 

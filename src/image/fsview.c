@@ -136,6 +136,8 @@ lb_fsview_add_facts(struct lb_fsview *v, int layer, const char *path, unsigned m
 		e->f.real_size = real_size;
 		ent_free(lb_hmap_put(&l->ents, e->path, strlen(e->path), e));
 	}
+	if (!facts)
+		return;
 	if (e->facts) {
 		lb_inventory_take_pkgs(e->facts, facts);
 		lb_inventory_free(facts);

@@ -80,8 +80,10 @@ void lb_fsview_add_take(struct lb_fsview *v, int layer, const char *path, unsign
  * 0, or -LB_E_LIMIT past LB_MAX_CAPTURE, when the caller must not keep them. */
 int lb_fsview_reserve(struct lb_fsview *v, uint64_t n);
 /* Attaches facts (packages found by streaming analyzers; ownership
- * moves to the view) to path in layer. The path counts as a regular file
- * of that layer, without captured bytes unless lb_fsview_add gave some. */
+ * moves to the view; NULL for none) to path in layer. The path counts as a
+ * regular file of that layer, without captured bytes unless lb_fsview_add
+ * gave some: so a file that yields nothing still replaces a lower layer's
+ * version of the path, and its packages. */
 void lb_fsview_add_facts(struct lb_fsview *v, int layer, const char *path, unsigned mode,
     uint64_t real_size, struct lb_inventory *facts);
 /* ".wh.NAME": hides path (and everything under it) in lower layers. */

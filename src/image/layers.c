@@ -212,10 +212,14 @@ stream_member(struct lb_ctx *cx, struct lb_fsview *v, int layer, const char *wha
 			lb_err(cx, "layer %s: analyzer '%s' failed on '%s': %s", what, ops[i]->name, path,
 			    lb_strerror(r));
 	}
-	if (facts->npkgs)
+	if (facts->npkgs) {
 		lb_fsview_add_facts(v, layer, path, mode, size, facts);
-	else
+	} else {
+		/* nothing found: the path still replaces what lower layers had
+		 * there (a jar or binary overwritten by a script keeps no packages) */
 		lb_inventory_free(facts);
+		lb_fsview_add_facts(v, layer, path, mode, size, NULL);
+	}
 	free(buf);
 	return r < 0 ? r : 0;
 }

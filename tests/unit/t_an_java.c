@@ -237,6 +237,14 @@ t_scalibr(void **state)
 
 	(void)state;
 	LBT_NEED_TESTDATA();
+	{
+		/* a zero-byte placeholder: nothing, without a word */
+		struct run r;
+		run_mem(&r, "lib/placeholder.jar", "", 0);
+		assert_string_equal(r.lines, "");
+		assert_warnings(&r, 0, NULL);
+		run_release(&r);
+	}
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *rel = lb_xasprintf("pkgdb/java/scalibr-archive/%s", cases[i].file);
 		char *path = lb_xasprintf("lib/%s", cases[i].file);
