@@ -54,18 +54,21 @@ report() {   # name lifebelt-figures baseline-figures
 		"$1" "$ls" $((lk / 1024)) "$bs" $((bk / 1024)) "$(echo "$ls / $bs" | bc -l)"
 }
 
-base_layer() {   # a Debian root if one was made by the tests, else Alpine
-	local deb=$repo/build/dev/debootstrap-cache/rootfs
-	if [ -d "$deb/var/lib/dpkg" ]; then
-		echo "$deb"
-	else
-		echo "$shared/testdata/rootfs/alpine/alpine-minirootfs-3.20.3-x86_64.tar.gz"
-	fi
+base_layer() {   # a Debian root if the debootstrap test made one, else Alpine
+	local deb
+	for deb in "${LB_DEBOOTSTRAP_CACHE:-}" "$repo/build/debootstrap-cache" "$repo/build/dev/debootstrap-cache"; do
+		deb=$deb/bookworm-minbase-amd64
+		if [ -d "$deb/var/lib/dpkg" ]; then
+			echo "$deb"
+			return
+		fi
+	done
+	echo "$shared/testdata/rootfs/alpine/alpine-minirootfs-3.20.3-x86_64.tar.gz"
 }
 
 if [ "$what" = all ] || [ "$what" = big ]; then
 	if [ ! -d "$work/big-oci" ]; then
-		"$py" "$repo/bench/mklayer.py" tree "$work/app.tar" "${BENCH_APP_MB:-200}" /usr/share /usr/lib/x86_64-linux-gnu
+		"$py" "$repo/bench/mklayer.py" tree "$work/app.tar" "${BENCH_APP_MB:-40}" /usr/share /usr/lib/x86_64-linux-gnu
 		"$py" "$mkimage" --layer "$(base_layer)" --exclude 'dev/*' --exclude 'proc/*' \
 			--layer "$work/app.tar" --tag big:1 --oci "$work/big-oci" --force >/dev/null
 		rm -f "$work/app.tar"
