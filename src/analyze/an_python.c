@@ -85,27 +85,6 @@ iends(struct lb_slice a, const char *s)
 	return a.len >= n && strncasecmp(a.p + a.len - n, s, n) == 0;
 }
 
-/* Reads the stream (at most cap bytes) into a new NUL-terminated buffer. */
-static int
-slurp(struct lb_istream *is, uint64_t real_size, size_t cap, char **out, size_t *len)
-{
-	size_t want = real_size < cap ? (size_t)real_size : cap, got = 0;
-	char *b = lb_xmalloc(want + 1);
-	ssize_t n;
-
-	while (got < want && (n = lb_is_read(is, b + got, want - got)) > 0)
-		got += (size_t)n;
-	if (is->err) {
-		free(b);
-		*out = NULL;
-		return is->err;
-	}
-	b[got] = 0;
-	*out = b;
-	*len = got;
-	return 0;
-}
-
 /* Name/version pairs already added from one file. */
 struct seen {
 	struct lb_hmap m;
@@ -356,7 +335,7 @@ egg_scan(struct lb_ctx *cx, const struct lb_file *f, struct lb_istream *is, stru
 		    f->path, (unsigned long long)f->real_size, PY_MAX_EGG);
 		goto out;
 	}
-	if ((r = slurp(is, f->real_size, PY_MAX_EGG, &zip, &zlen)) < 0) {
+	if ((r = lb_is_slurp(is, f->real_size, PY_MAX_EGG, &zip, &zlen)) < 0) {
 		lb_warn(cx, "cannot read '%s': %s", f->path, lb_strerror(r));
 		goto out;
 	}
@@ -959,7 +938,7 @@ py_scan(struct lb_ctx *cx, const struct lb_file *f, struct lb_istream *is, struc
 		    (unsigned long long)f->real_size, cap);
 		return 0;
 	}
-	if ((r = slurp(is, f->real_size, cap, &data, &len)) < 0) {
+	if ((r = lb_is_slurp(is, f->real_size, cap, &data, &len)) < 0) {
 		lb_warn(cx, "cannot read '%s': %s", f->path, lb_strerror(r));
 		return 0;
 	}

@@ -80,6 +80,26 @@ lb_is_drain(struct lb_istream *is)
 	return n < 0 ? (int)n : 0;
 }
 
+int
+lb_is_slurp(struct lb_istream *is, uint64_t size, size_t cap, char **out, size_t *len)
+{
+	size_t want = size < cap ? (size_t)size : cap, got = 0;
+	char *b = lb_xmalloc(want + 1);
+	ssize_t n;
+
+	while (got < want && (n = lb_is_read(is, b + got, want - got)) > 0)
+		got += (size_t)n;
+	if (is->err) {
+		free(b);
+		*out = NULL;
+		return is->err;
+	}
+	b[got] = 0;
+	*out = b;
+	*len = got;
+	return 0;
+}
+
 void
 lb_is_close(struct lb_istream *is)
 {

@@ -34,6 +34,10 @@ ssize_t lb_is_read(struct lb_istream *is, void *buf, size_t len);
 ssize_t lb_is_peek(struct lb_istream *is, const uint8_t **p, size_t n);
 /* Reads and discards everything to the end; returns 0 or < 0. */
 int lb_is_drain(struct lb_istream *is);
+/* Reads is into a new NUL-terminated buffer of at most min(size, cap)
+ * bytes (size: what the file says it holds). *out (caller frees) and
+ * *len are set on success; returns 0, or is's error with *out NULL. */
+int lb_is_slurp(struct lb_istream *is, uint64_t size, size_t cap, char **out, size_t *len);
 /* Closes is and everything it wraps; NULL is fine. */
 void lb_is_close(struct lb_istream *is);
 
