@@ -20,3 +20,21 @@ const char *lbt_src(const char *rel);
 char *lbt_slurp(const char *path, size_t *len);
 /* A context that logs to stderr only with LB_TEST_VERBOSE set. */
 void lbt_ctx(struct lb_ctx *cx);
+
+struct lb_analyzer_ops;
+struct lb_inventory;
+
+/* The analyzer called name in lb_analyzers[]; fails the test when absent. */
+const struct lb_analyzer_ops *lbt_analyzer(const char *name);
+
+/* One run of a streaming analyzer's scan_file over bytes in memory. */
+struct lbt_run {
+	struct lb_inventory *inv;   /* packages found (owned) */
+	struct lb_ctx cx;           /* its warnings */
+};
+/* Streams len bytes of data as the file path (real_size bytes in the
+ * layer; 0 means len), mode 0100644, through ops->scan_file, which must
+ * return 0. */
+void lbt_run_mem(struct lbt_run *r, const struct lb_analyzer_ops *ops, const char *path,
+    const void *data, size_t len, uint64_t real_size);
+void lbt_run_release(struct lbt_run *r);

@@ -19,45 +19,24 @@
 static const struct lb_analyzer_ops *
 analyzer(void)
 {
-	for (size_t i = 0; lb_analyzers[i]; i++)
-		if (strcmp(lb_analyzers[i]->name, "dotnet") == 0)
-			return lb_analyzers[i];
-	fail_msg("no analyzer 'dotnet'");
-	return NULL;
+	return lbt_analyzer("dotnet");
 }
 
-struct run {
-	struct lb_inventory *inv;
-	struct lb_ctx cx;
-};
 
-/* Streams len bytes of data as the file path (real_size bytes in the
- * layer; 0 means len) through scan_file. */
 static void
-run_mem(struct run *r, const char *path, const void *data, size_t len, uint64_t real_size)
+run_mem(struct lbt_run *r, const char *path, const void *data, size_t len, uint64_t real_size)
 {
-	struct lb_file f;
-	struct lb_istream *is = lb_is_mem(data, len);
-
-	memset(&f, 0, sizeof(f));
-	f.path = path;
-	f.real_size = real_size ? real_size : len;
-	f.mode = 0100644;
-	f.type = LB_FT_REG;
-	r->inv = lb_inventory_new();
-	lbt_ctx(&r->cx);
-	assert_int_equal(analyzer()->scan_file(&r->cx, &f, is, r->inv), 0);
-	lb_is_close(is);
+	lbt_run_mem(r, analyzer(), path, data, len, real_size);
 }
 
 static void
-run_str(struct run *r, const char *path, const char *text)
+run_str(struct lbt_run *r, const char *path, const char *text)
 {
 	run_mem(r, path, text, strlen(text), 0);
 }
 
 static void
-run_fixture(struct run *r, const char *path, const char *rel)
+run_fixture(struct lbt_run *r, const char *path, const char *rel)
 {
 	size_t len;
 	char *data = lbt_slurp(lbt_testdata(rel), &len);
@@ -66,12 +45,6 @@ run_fixture(struct run *r, const char *path, const char *rel)
 	free(data);
 }
 
-static void
-run_release(struct run *r)
-{
-	lb_inventory_free(r->inv);
-	lb_ctx_release(&r->cx);
-}
 
 static void
 check_warning(const struct lb_ctx *cx, const char *want)
@@ -121,7 +94,7 @@ pkg_lines(struct lb_inventory *inv, const char *db_path, bool declared)
 static void
 t_deps_fixtures(void **state)
 {
-	struct run r;
+	struct lbt_run r;
 	char *got;
 	(void)state;
 
@@ -145,14 +118,14 @@ t_deps_fixtures(void **state)
 	    "Serilog 2.10.0\n"
 	    "Serilog.Sinks.Console 4.0.1\n");
 	free(got);
-	run_release(&r);
+	lbt_run_release(&r);
 
 	run_fixture(&r, DEPS, "pkgdb/dotnet/scalibr-depsjson/valid");
 	assert_int_equal(r.cx.nwarn, 0);
 	got = pkg_lines(r.inv, DEPS, false);
 	assert_string_equal(got, "AWSSDK.Core 3.7.10.6\nMicrosoft.Extensions.DependencyInjection 6.0.0\n");
 	free(got);
-	run_release(&r);
+	lbt_run_release(&r);
 
 	/* "Microsoft.Extensions.DependencyInjection" without "/Version" */
 	run_fixture(&r, DEPS, "pkgdb/dotnet/scalibr-depsjson/nopackagename");
@@ -161,23 +134,23 @@ t_deps_fixtures(void **state)
 	free(got);
 	check_warning(&r.cx, "cannot parse '" DEPS "': expected 'Name/Version', got library "
 	    "'Microsoft.Extensions.DependencyInjection'");
-	run_release(&r);
+	lbt_run_release(&r);
 
 	run_fixture(&r, DEPS, "pkgdb/dotnet/scalibr-depsjson/empty");
 	assert_int_equal(r.inv->npkgs, 0);
 	check_warning(&r.cx, "cannot parse '" DEPS "': no \"libraries\" object");
-	run_release(&r);
+	lbt_run_release(&r);
 
 	run_fixture(&r, DEPS, "pkgdb/dotnet/scalibr-depsjson/invalid");
 	assert_int_equal(r.inv->npkgs, 0);
 	check_warning(&r.cx, "cannot parse '" DEPS "' line 1: ");
-	run_release(&r);
+	lbt_run_release(&r);
 }
 
 static void
 t_lock_fixture(void **state)
 {
-	struct run r;
+	struct lbt_run r;
 	char *got;
 	(void)state;
 
@@ -197,7 +170,7 @@ t_lock_fixture(void **state)
 	    "log4net 1.2.15\n"
 	    "log4net 2.0.5\n");
 	free(got);
-	run_release(&r);
+	lbt_run_release(&r);
 }
 
 static void
@@ -264,7 +237,7 @@ t_deps_forms(void **state)
 	static const char plain[] =
 	    "{\"runtimeTarget\": \".NETCoreApp,Version=v1.0\", \"libraries\": {"
 	    "\"A/1.0\": {\"type\": \"package\"}, \"B/2.0.0-beta.1+sha.5\": {\"type\": \"package\"}}}";
-	struct run r;
+	struct lbt_run r;
 	char *got;
 	(void)state;
 
@@ -277,7 +250,7 @@ t_deps_forms(void **state)
 	    "Not.In.Target 2.0.0\n"
 	    "SQLitePCLRaw.lib.e_sqlite3 2.1.6\n");
 	free(got);
-	run_release(&r);
+	lbt_run_release(&r);
 
 	run_str(&r, "app/Old.deps.json", plain);
 	assert_int_equal(r.cx.nwarn, 0);
@@ -285,13 +258,13 @@ t_deps_forms(void **state)
 	assert_string_equal(got, "A 1.0\nB 2.0.0-beta.1+sha.5\n");
 	assert_int_equal(strcmp(r.inv->pkgs[1].version, "2.0.0-beta.1+sha.5"), 0);
 	free(got);
-	run_release(&r);
+	lbt_run_release(&r);
 
 	/* ".deps.json" alone is no app's */
 	run_str(&r, "app/.deps.json", plain);
 	assert_int_equal(r.inv->npkgs, 0);
 	assert_int_equal(r.cx.nwarn, 0);
-	run_release(&r);
+	lbt_run_release(&r);
 }
 
 static void
@@ -331,7 +304,7 @@ t_hostile(void **state)
 	(void)state;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct run r;
+		struct lbt_run r;
 
 		run_str(&r, cases[i].path, cases[i].text);
 		if (r.inv->npkgs != cases[i].npkgs)
@@ -345,17 +318,17 @@ t_hostile(void **state)
 			assert_string_equal(r.inv->pkgs[0].version, "1.0");
 			assert_true(r.inv->pkgs[0].declared);
 		}
-		run_release(&r);
+		lbt_run_release(&r);
 	}
 
 	/* bigger than the cap: not read at all */
 	{
-		struct run r;
+		struct lbt_run r;
 
 		run_mem(&r, DEPS, "{}", 2, (uint64_t)LB_MAX_JSON_DOC + 1);
 		assert_int_equal(r.inv->npkgs, 0);
 		check_warning(&r.cx, "more than the limit of 8388608");
-		run_release(&r);
+		lbt_run_release(&r);
 	}
 }
 

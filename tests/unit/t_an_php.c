@@ -19,45 +19,24 @@
 static const struct lb_analyzer_ops *
 analyzer(void)
 {
-	for (size_t i = 0; lb_analyzers[i]; i++)
-		if (strcmp(lb_analyzers[i]->name, "php") == 0)
-			return lb_analyzers[i];
-	fail_msg("no analyzer 'php'");
-	return NULL;
+	return lbt_analyzer("php");
 }
 
-struct run {
-	struct lb_inventory *inv;
-	struct lb_ctx cx;
-};
 
-/* Streams len bytes of data as the file path (real_size bytes in the
- * layer; 0 means len) through scan_file. */
 static void
-run_mem(struct run *r, const char *path, const void *data, size_t len, uint64_t real_size)
+run_mem(struct lbt_run *r, const char *path, const void *data, size_t len, uint64_t real_size)
 {
-	struct lb_file f;
-	struct lb_istream *is = lb_is_mem(data, len);
-
-	memset(&f, 0, sizeof(f));
-	f.path = path;
-	f.real_size = real_size ? real_size : len;
-	f.mode = 0100644;
-	f.type = LB_FT_REG;
-	r->inv = lb_inventory_new();
-	lbt_ctx(&r->cx);
-	assert_int_equal(analyzer()->scan_file(&r->cx, &f, is, r->inv), 0);
-	lb_is_close(is);
+	lbt_run_mem(r, analyzer(), path, data, len, real_size);
 }
 
 static void
-run_str(struct run *r, const char *path, const char *text)
+run_str(struct lbt_run *r, const char *path, const char *text)
 {
 	run_mem(r, path, text, strlen(text), 0);
 }
 
 static void
-run_fixture(struct run *r, const char *path, const char *rel)
+run_fixture(struct lbt_run *r, const char *path, const char *rel)
 {
 	size_t len;
 	char *data = lbt_slurp(lbt_testdata(rel), &len);
@@ -66,12 +45,6 @@ run_fixture(struct run *r, const char *path, const char *rel)
 	free(data);
 }
 
-static void
-run_release(struct run *r)
-{
-	lb_inventory_free(r->inv);
-	lb_ctx_release(&r->cx);
-}
 
 #define assert_str_or_null(a, b) do { \
 	const char *a_ = (a), *b_ = (b); \
@@ -123,7 +96,7 @@ t_installed_fixtures(void **state)
 
 	LBT_NEED_TESTDATA();
 	for (size_t i = 0; i < 2; i++) {
-		struct run r;
+		struct lbt_run r;
 
 		run_fixture(&r, INSTALLED, rels[i]);
 		assert_int_equal(r.cx.nwarn, 0);
@@ -131,14 +104,14 @@ t_installed_fixtures(void **state)
 		check_pkg(&r.inv->pkgs[0], "asm89/stack-cors", "1.3.0", "MIT", INSTALLED, false);
 		/* a "v" tag stays as Packagist lists it */
 		check_pkg(&r.inv->pkgs[1], "behat/mink", "v1.8.1", "MIT", INSTALLED, false);
-		run_release(&r);
+		lbt_run_release(&r);
 	}
 }
 
 static void
 t_lock_fixtures(void **state)
 {
-	struct run r;
+	struct lbt_run r;
 	(void)state;
 
 	LBT_NEED_TESTDATA();
@@ -150,7 +123,7 @@ t_lock_fixtures(void **state)
 	check_pkg(&r.inv->pkgs[1], "alcaeus/mongo-php-adapter", "1.1.11", "MIT", LOCK, true);
 	check_pkg(&r.inv->pkgs[2], "behat/gherkin", "v4.6.2", "MIT", LOCK, true);
 	check_pkg(&r.inv->pkgs[3], "codeception/codeception", "4.1.6", "MIT", LOCK, true);
-	run_release(&r);
+	lbt_run_release(&r);
 
 	run_fixture(&r, LOCK, "pkgdb/php/scalibr-composerlock/drupal-packages.json");
 	assert_int_equal(r.cx.nwarn, 0);
@@ -159,7 +132,7 @@ t_lock_fixtures(void **state)
 	check_pkg(&r.inv->pkgs[1], "drupal/tfa", "2.0.0-alpha4", "GPL-2.0-or-later", LOCK, true);
 	check_pkg(&r.inv->pkgs[2], "theseer/tokenizer", "1.1.3", "BSD-3-Clause", LOCK, true);
 	check_pkg(&r.inv->pkgs[3], "drupal/field_time", "1.0.0-beta5", "GPL-2.0-or-later", LOCK, true);
-	run_release(&r);
+	lbt_run_release(&r);
 
 	/* the same name with three versions, no licenses */
 	run_fixture(&r, LOCK, "pkgdb/php/scalibr-composerlock/duplicate-packages.json");
@@ -168,24 +141,24 @@ t_lock_fixtures(void **state)
 	check_pkg(&r.inv->pkgs[0], "sentry/sdk", "2.0.4", NULL, LOCK, true);
 	check_pkg(&r.inv->pkgs[1], "sentry/sdk", "2.0.5", NULL, LOCK, true);
 	check_pkg(&r.inv->pkgs[2], "sentry/sdk", "3.0.0-dev", NULL, LOCK, true);
-	run_release(&r);
+	lbt_run_release(&r);
 
 	run_fixture(&r, LOCK, "pkgdb/php/scalibr-composerlock/empty.json");
 	assert_int_equal(r.cx.nwarn, 0);
 	assert_int_equal(r.inv->npkgs, 0);
-	run_release(&r);
+	lbt_run_release(&r);
 
 	run_fixture(&r, LOCK, "pkgdb/php/scalibr-composerlock/one-package.json");
 	assert_int_equal(r.cx.nwarn, 0);
 	assert_int_equal(r.inv->npkgs, 1);
 	check_pkg(&r.inv->pkgs[0], "sentry/sdk", "2.0.4", "MIT", LOCK, true);
-	run_release(&r);
+	lbt_run_release(&r);
 
 	run_fixture(&r, LOCK, "pkgdb/php/scalibr-composerlock/one-package-dev.json");
 	assert_int_equal(r.cx.nwarn, 0);
 	assert_int_equal(r.inv->npkgs, 1);
 	check_pkg(&r.inv->pkgs[0], "sentry/sdk", "2.0.4", "MIT", LOCK, true);
-	run_release(&r);
+	lbt_run_release(&r);
 
 	for (int alt = 0; alt < 2; alt++) {
 		run_fixture(&r, LOCK, alt ? "pkgdb/php/scalibr-composerlock/two-packages-alt.json" :
@@ -194,23 +167,23 @@ t_lock_fixtures(void **state)
 		assert_int_equal(r.inv->npkgs, 2);
 		check_pkg(&r.inv->pkgs[0], "sentry/sdk", "2.0.4", "MIT", LOCK, true);
 		check_pkg(&r.inv->pkgs[1], "theseer/tokenizer", "1.1.3", "BSD-3-Clause", LOCK, true);
-		run_release(&r);
+		lbt_run_release(&r);
 	}
 
 	/* not JSON, and JSON that is not a lock: a warning each */
 	run_fixture(&r, LOCK, "pkgdb/php/scalibr-composerlock/not-json.txt");
 	assert_int_equal(r.inv->npkgs, 0);
 	check_warning(&r.cx, "cannot parse '" LOCK "' line 1: ");
-	run_release(&r);
+	lbt_run_release(&r);
 	run_fixture(&r, LOCK, "pkgdb/php/scalibr-composerlock/null.jsontest");
 	assert_int_equal(r.inv->npkgs, 0);
 	check_warning(&r.cx, "cannot parse '" LOCK "' line 1: ");
-	run_release(&r);
+	lbt_run_release(&r);
 	/* a lock file that is an installed.json: the wrong shape */
 	run_fixture(&r, LOCK, "pkgdb/php/syft-vendor/composer_1/installed.json");
 	assert_int_equal(r.inv->npkgs, 0);
 	check_warning(&r.cx, "cannot parse '" LOCK "': not a JSON object");
-	run_release(&r);
+	lbt_run_release(&r);
 }
 
 static void
@@ -286,7 +259,7 @@ t_hostile(void **state)
 	(void)state;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct run r;
+		struct lbt_run r;
 
 		run_str(&r, cases[i].path, cases[i].text);
 		if (r.inv->npkgs != cases[i].npkgs)
@@ -302,7 +275,7 @@ t_hostile(void **state)
 		}
 		if (i == 1)
 			check_pkg(&r.inv->pkgs[0], "ok/ok", "1", NULL, LOCK, true);
-		run_release(&r);
+		lbt_run_release(&r);
 	}
 }
 
@@ -312,7 +285,7 @@ static void
 t_limits(void **state)
 {
 	struct lb_buf b = LB_BUF_INIT(1u << 20);
-	struct run r;
+	struct lbt_run r;
 	char *purl;
 	(void)state;
 
@@ -321,14 +294,14 @@ t_limits(void **state)
 	run_mem(&r, INSTALLED, b.p, b.len, 0);
 	assert_int_equal(r.inv->npkgs, 0);
 	check_warning(&r.cx, "cannot parse '" INSTALLED "' line 1: ");
-	run_release(&r);
+	lbt_run_release(&r);
 	lb_buf_release(&b);
 
 	/* the file is bigger than the cap: not read */
 	run_mem(&r, LOCK, "{}", 2, (uint64_t)LB_MAX_JSON_DOC + 1);
 	assert_int_equal(r.inv->npkgs, 0);
 	check_warning(&r.cx, "cannot parse '" LOCK "': 8388609 bytes, more than the limit of 8388608");
-	run_release(&r);
+	lbt_run_release(&r);
 
 	/* names are case-folded in the purl only */
 	run_str(&r, INSTALLED, "[{\"name\": \"Behat/Mink\", \"version\": \"v1.8.1\"}]");
@@ -337,7 +310,7 @@ t_limits(void **state)
 	purl = lb_purl_for_pkg(&r.inv->pkgs[0], NULL);
 	assert_string_equal(purl, "pkg:composer/behat/mink@v1.8.1");
 	free(purl);
-	run_release(&r);
+	lbt_run_release(&r);
 }
 
 int

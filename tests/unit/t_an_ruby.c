@@ -19,45 +19,24 @@
 static const struct lb_analyzer_ops *
 analyzer(void)
 {
-	for (size_t i = 0; lb_analyzers[i]; i++)
-		if (strcmp(lb_analyzers[i]->name, "ruby") == 0)
-			return lb_analyzers[i];
-	fail_msg("no analyzer 'ruby'");
-	return NULL;
+	return lbt_analyzer("ruby");
 }
 
-struct run {
-	struct lb_inventory *inv;
-	struct lb_ctx cx;
-};
 
-/* Streams len bytes of data as the file path (of real_size bytes in the
- * layer; 0 means len) through scan_file. */
 static void
-run_mem(struct run *r, const char *path, const void *data, size_t len, uint64_t real_size)
+run_mem(struct lbt_run *r, const char *path, const void *data, size_t len, uint64_t real_size)
 {
-	struct lb_file f;
-	struct lb_istream *is = lb_is_mem(data, len);
-
-	memset(&f, 0, sizeof(f));
-	f.path = path;
-	f.real_size = real_size ? real_size : len;
-	f.mode = 0100644;
-	f.type = LB_FT_REG;
-	r->inv = lb_inventory_new();
-	lbt_ctx(&r->cx);
-	assert_int_equal(analyzer()->scan_file(&r->cx, &f, is, r->inv), 0);
-	lb_is_close(is);
+	lbt_run_mem(r, analyzer(), path, data, len, real_size);
 }
 
 static void
-run_str(struct run *r, const char *path, const char *text)
+run_str(struct lbt_run *r, const char *path, const char *text)
 {
 	run_mem(r, path, text, strlen(text), 0);
 }
 
 static void
-run_fixture(struct run *r, const char *path, const char *rel)
+run_fixture(struct lbt_run *r, const char *path, const char *rel)
 {
 	size_t len;
 	char *data = lbt_slurp(lbt_testdata(rel), &len);
@@ -66,12 +45,6 @@ run_fixture(struct run *r, const char *path, const char *rel)
 	free(data);
 }
 
-static void
-run_release(struct run *r)
-{
-	lb_inventory_free(r->inv);
-	lb_ctx_release(&r->cx);
-}
 
 static const struct lb_pkg *
 find_pkg(const struct lb_inventory *inv, const char *name)
@@ -145,7 +118,7 @@ t_gemspec_fixtures(void **state)
 
 	LBT_NEED_TESTDATA();
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct run r;
+		struct lbt_run r;
 		char path[256];
 		char *purl;
 
@@ -159,7 +132,7 @@ t_gemspec_fixtures(void **state)
 		snprintf(path, sizeof(path), "pkg:gem/%s@%s", cases[i].name, cases[i].version);
 		assert_string_equal(purl, path);
 		free(purl);
-		run_release(&r);
+		lbt_run_release(&r);
 	}
 }
 
@@ -179,7 +152,7 @@ t_gemspec_broken_fixtures(void **state)
 
 	LBT_NEED_TESTDATA();
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct run r;
+		struct lbt_run r;
 		char want[256];
 
 		run_fixture(&r, SPECS "x-1.0.gemspec", cases[i].rel);
@@ -187,7 +160,7 @@ t_gemspec_broken_fixtures(void **state)
 		snprintf(want, sizeof(want), "cannot parse '" SPECS "x-1.0.gemspec'%s%s",
 		    strncmp(cases[i].why, "line", 4) == 0 ? " " : ": ", cases[i].why);
 		check_warning(&r.cx, want);
-		run_release(&r);
+		lbt_run_release(&r);
 	}
 }
 
@@ -217,7 +190,7 @@ t_gemspec_locations(void **state)
 	(void)state;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct run r;
+		struct lbt_run r;
 
 		run_str(&r, cases[i].path, spec);
 		assert_int_equal(r.cx.nwarn, 0);
@@ -227,7 +200,7 @@ t_gemspec_locations(void **state)
 			assert_int_equal(r.inv->npkgs, 1);
 			check_gem(&r.inv->pkgs[0], "rack", "2.2.3", NULL, NULL, cases[i].path, false);
 		}
-		run_release(&r);
+		lbt_run_release(&r);
 	}
 }
 
@@ -302,7 +275,7 @@ t_gemspec_forms(void **state)
 	(void)state;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct run r;
+		struct lbt_run r;
 
 		run_str(&r, SPECS "x.gemspec", cases[i].text);
 		if (r.cx.nwarn)
@@ -310,7 +283,7 @@ t_gemspec_forms(void **state)
 		assert_int_equal(r.inv->npkgs, 1);
 		check_gem(&r.inv->pkgs[0], cases[i].name, cases[i].version, cases[i].arch,
 		    cases[i].license, SPECS "x.gemspec", false);
-		run_release(&r);
+		lbt_run_release(&r);
 	}
 }
 
@@ -318,7 +291,7 @@ t_gemspec_forms(void **state)
 static void
 t_gemspec_hostile(void **state)
 {
-	struct run r;
+	struct lbt_run r;
 	static const struct {
 		const char *text, *why;
 	} cases[] = {
@@ -365,13 +338,13 @@ t_gemspec_hostile(void **state)
 		snprintf(want, sizeof(want), "'" SPECS "x.gemspec'%s%s",
 		    strncmp(cases[i].why, "line", 4) == 0 ? " " : ": ", cases[i].why);
 		check_warning(&r.cx, want);
-		run_release(&r);
+		lbt_run_release(&r);
 	}
 	/* a raw NUL byte inside the literal */
 	run_mem(&r, SPECS "x.gemspec", nul, sizeof(nul) - 1, 0);
 	assert_int_equal(r.inv->npkgs, 0);
 	check_warning(&r.cx, "line 2: the name is not a string literal");
-	run_release(&r);
+	lbt_run_release(&r);
 }
 
 /* A line longer than the reader's buffer (an s.files list) is skipped, the
@@ -380,7 +353,7 @@ static void
 t_gemspec_long_lines(void **state)
 {
 	struct lb_buf b = LB_BUF_INIT(8u << 20);
-	struct run r;
+	struct lbt_run r;
 	(void)state;
 
 	assert_int_equal(lb_buf_addstr(&b, "Gem::Specification.new do |s|\n  s.files = ["), 0);
@@ -392,14 +365,14 @@ t_gemspec_long_lines(void **state)
 	assert_int_equal(r.cx.nwarn, 0);
 	assert_int_equal(r.inv->npkgs, 1);
 	check_gem(&r.inv->pkgs[0], "big", "1.0", NULL, NULL, SPECS "big-1.0.gemspec", false);
-	run_release(&r);
+	lbt_run_release(&r);
 
 	/* the stream stops at 1000 bytes of a 2000-byte file: no version */
 	run_mem(&r, SPECS "big-1.0.gemspec", b.p, 1000, 2000);
 	assert_int_equal(r.inv->npkgs, 0);
 	check_warning(&r.cx, "cannot parse '" SPECS "big-1.0.gemspec': no name; file truncated to "
 	    "1000 of 2000 bytes");
-	run_release(&r);
+	lbt_run_release(&r);
 	lb_buf_release(&b);
 }
 
@@ -408,7 +381,7 @@ t_gemspec_long_lines(void **state)
 static void
 t_lock_syft(void **state)
 {
-	struct run r;
+	struct lbt_run r;
 	(void)state;
 
 	LBT_NEED_TESTDATA();
@@ -425,7 +398,7 @@ t_lock_syft(void **state)
 	assert_false(has_pkg(r.inv, "bad-entry"));
 	assert_false(has_pkg(r.inv, "bad-kgio"));
 	assert_false(has_pkg(r.inv, "coffee-script (>= 2.2.0)"));
-	run_release(&r);
+	lbt_run_release(&r);
 }
 
 static void
@@ -452,7 +425,7 @@ t_lock_scalibr(void **state)
 
 	LBT_NEED_TESTDATA();
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct run r;
+		struct lbt_run r;
 		char rel[256];
 
 		snprintf(rel, sizeof(rel), "pkgdb/ruby/scalibr-gemfilelock/%s", cases[i].file);
@@ -474,17 +447,17 @@ t_lock_scalibr(void **state)
 		}
 		if (strcmp(cases[i].file, "has-local-gem.lock") == 0)
 			assert_string_equal(find_pkg(r.inv, "eco-source")->version, "1.1.0.rc.1");
-		run_release(&r);
+		lbt_run_release(&r);
 	}
 
 	/* "    invalid-name" with no version: one warning with its line */
 	{
-		struct run r;
+		struct lbt_run r;
 
 		run_fixture(&r, LOCK, "pkgdb/ruby/scalibr-gemfilelock/invalid.lock");
 		assert_int_equal(r.inv->npkgs, 0);
 		check_warning(&r.cx, "cannot parse '" LOCK "' line 4: expected '    name (version)'");
-		run_release(&r);
+		lbt_run_release(&r);
 	}
 }
 
@@ -506,7 +479,7 @@ t_lock_hostile(void **state)
 	    "    x ()\r\n    x (1.0\r\n    x (v1)\r\n    \xff\xfe (1)\r\n    y (1.0) extra\r\n"
 	    "     five (1.0)\r\n   three (1.0)\r\n    last (2.0-java)\r\n";
 	static const char nul[] = "GEM\n  specs:\n    a (1)\n    b\0 (1)\n    c (2)";
-	struct run r;
+	struct lbt_run r;
 	char *purl;
 	(void)state;
 
@@ -525,12 +498,12 @@ t_lock_hostile(void **state)
 	check_gem(&r.inv->pkgs[4], "rake", "13.0.0", NULL, NULL, "Gemfile.lock", true);
 	check_gem(&r.inv->pkgs[5], "sorbet-static", "0.5.1", "universal-darwin-21", NULL,
 	    "Gemfile.lock", true);
-	run_release(&r);
+	lbt_run_release(&r);
 
 	/* gems.locked is the same format */
 	run_str(&r, "app/gems.locked", multi);
 	assert_int_equal(r.inv->npkgs, 6);
-	run_release(&r);
+	lbt_run_release(&r);
 
 	run_str(&r, LOCK, bad);
 	assert_int_equal(r.inv->npkgs, 2);
@@ -538,25 +511,25 @@ t_lock_hostile(void **state)
 	check_gem(&r.inv->pkgs[1], "last", "2.0", "java", NULL, LOCK, true);
 	check_warning(&r.cx, "cannot parse '" LOCK "' line 4: expected '    name (version)' "
 	    "(7 bad lines skipped)");
-	run_release(&r);
+	lbt_run_release(&r);
 
 	/* cut by the stream cap: what was read counts, with a warning */
 	run_mem(&r, LOCK, multi, 80, sizeof(multi) - 1);
 	assert_int_equal(r.inv->npkgs, 1);
 	check_gem(&r.inv->pkgs[0], "nokogiri", "1.16.0", NULL, NULL, LOCK, true);
 	check_warning(&r.cx, "cannot read all of '" LOCK "': truncated to 80 of");
-	run_release(&r);
+	lbt_run_release(&r);
 
 	/* no newline at the end, NUL bytes, an empty file */
 	run_mem(&r, LOCK, nul, sizeof(nul) - 1, 0);
 	assert_int_equal(r.inv->npkgs, 2);
 	check_gem(&r.inv->pkgs[1], "c", "2", NULL, NULL, LOCK, true);
 	check_warning(&r.cx, "line 4: expected");
-	run_release(&r);
+	lbt_run_release(&r);
 	run_str(&r, LOCK, "");
 	assert_int_equal(r.inv->npkgs, 0);
 	assert_int_equal(r.cx.nwarn, 0);
-	run_release(&r);
+	lbt_run_release(&r);
 }
 
 /* A lockfile far bigger than the line buffer, with a giant line, read in
@@ -565,7 +538,7 @@ static void
 t_lock_big(void **state)
 {
 	struct lb_buf b = LB_BUF_INIT(64u << 20);
-	struct run r;
+	struct lbt_run r;
 	(void)state;
 
 	assert_int_equal(lb_buf_addstr(&b, "GEM\n  specs:\n    "), 0);
@@ -578,7 +551,7 @@ t_lock_big(void **state)
 	assert_int_equal(r.cx.nwarn, 0);
 	assert_int_equal(r.inv->npkgs, 50000);
 	check_gem(&r.inv->pkgs[49999], "gem49999", "49999.0", NULL, NULL, LOCK, true);
-	run_release(&r);
+	lbt_run_release(&r);
 	lb_buf_release(&b);
 }
 
@@ -590,7 +563,7 @@ t_view(void **state)
 	    "  s.version = \"2.2.3\"\nend\n";
 	struct lb_fsview *v = lb_fsview_new(2);
 	struct lb_inventory *inv = lb_inventory_new(), *facts;
-	struct run r;
+	struct lbt_run r;
 	(void)state;
 
 	run_str(&r, SPECS "rack-2.2.3.gemspec", spec);
@@ -615,7 +588,7 @@ t_view(void **state)
 	}
 	lb_inventory_free(inv);
 	lb_fsview_free(v);
-	run_release(&r);
+	lbt_run_release(&r);
 }
 
 int
