@@ -30,12 +30,29 @@
 #   2 (half `jar`-tool)   3.68 s cpu, 21 MB 1.69 s cpu, 19 MB      +118% cpu
 #   0, with TZ set        2.02 s cpu, 21 MB 1.53 s cpu, 19 MB      +32% cpu
 #
-# Where the added time goes (perf): inflating the members of unknown size
-# that libarchive must decompress to skip (zlib, the second row); SHA-1 of
-# every archive; and, with TZ unset, one stat("/etc/localtime") per zip
-# member from the mktime() libarchive calls for each DOS timestamp (about
-# 100,000 here; setting TZ once in main() removes them).
+# Again after each archive's SHA-1 became its package's digest (no change
+# in the work done), load 8-10, BENCH_RUNS=3:
+#   0                     2.28 s cpu, 22 MB 1.62 s cpu, 20 MB      +41% cpu
+#   2                     3.22 s cpu, 23 MB 1.70 s cpu, 20 MB      +89% cpu
+# perf then (release, the BENCH_STREAMED_EVERY=2 image): ISA-L inflating
+# the layer 32% and SHA-256 of it (both the baseline's), zlib 29% (members
+# of unknown size inflated by libarchive only to be skipped, and the nested
+# jars), libcrypto 17% (the layer's SHA-256 twice and every archive's
+# SHA-1), libc 9% (copies; mbrtowc and iconv from libarchive's pathname
+# conversions, ~3%: a C.UTF-8 thread locale does not remove them, as
+# libarchive also makes a wide-character copy of each name), libarchive 4%.
+#
+# With the zip filter in an_java.c (struct jsrc: the data of members not
+# read is dropped before libarchive, and a member of unknown size ends at
+# its data descriptor instead of being inflated), load 4-10, BENCH_RUNS=3:
+#   0                     2.34 s cpu, 23 MB 1.77 s cpu, 20 MB      +32% cpu
+#   2                     2.39 s cpu, 23 MB 1.71 s cpu, 20 MB      +40% cpu
+# (same 901 maven packages). perf now: zlib 2%, libcrypto 23% (SHA-256 of
+# the layer twice, SHA-1 of every archive), memmem 3% (the descriptor
+# search), libarchive 4%.
+#
 set -euo pipefail
+shopt -s inherit_errexit    # a failed build inside $(release ...) stops the bench
 repo=$(cd "$(dirname "$0")/.." && pwd)
 shared=${LB_SHARED:-$repo/../shared}
 work=${BENCH_WORK:-$repo/build/bench-java}
@@ -55,7 +72,10 @@ release() {
 	local name=$1 drop=$2 src=$work/src-$1
 	rm -rf "$src"
 	mkdir -p "$src"
-	cp -a "$repo/CMakeLists.txt" "$repo/src" "$src/"
+	# what CMakeLists.txt builds from: the sources and the bundled rules
+	for d in CMakeLists.txt src rules cmake; do
+		[ ! -e "$repo/$d" ] || cp -a "$repo/$d" "$src/"
+	done
 	"$py" - "$src/src/analyze/analyzers.c" "$drop" <<'EOF'
 import re, sys
 path, drop = sys.argv[1], sys.argv[2]

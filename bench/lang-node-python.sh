@@ -18,6 +18,7 @@
 #   no-lang the table with the OS analyzers only (os, dpkg, apk)
 # Environment: LB_SHARED (default ../shared), BENCH_WORK (default build/bench-lang).
 set -euo pipefail
+shopt -s inherit_errexit    # a failed build inside $(release ...) stops the bench
 repo=$(cd "$(dirname "$0")/.." && pwd)
 shared=${LB_SHARED:-$repo/../shared}
 work=${BENCH_WORK:-$repo/build/bench-lang}
@@ -36,7 +37,10 @@ build() {
 	local name=$1 keep=$2 src=$work/src-$1
 	rm -rf "$src"
 	mkdir -p "$src"
-	cp -a "$repo/CMakeLists.txt" "$repo/src" "$src/"
+	# what CMakeLists.txt builds from: the sources and the bundled rules
+	for d in CMakeLists.txt src rules cmake; do
+		[ ! -e "$repo/$d" ] || cp -a "$repo/$d" "$src/"
+	done
 	if [ -n "$keep" ]; then
 		"$py" - "$src/src/analyze/analyzers.c" "$keep" <<'EOF'
 import re, sys

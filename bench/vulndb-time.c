@@ -1,7 +1,7 @@
 /* vulndb-time.c - times lb_vulndb_open and lb_match_inventory directly
  * (bench/vulndb.sh builds and runs it against build/release/liblbcore.a).
  *
- *   vulndb-time DB PKGLIST [RUNS]
+ *   vulndb-time DB PKGLIST [RUNS [DUMP]]
  *
  * PKGLIST is text: a first line "os FAMILY VERSION_ID CODENAME|-", then one
  * package a line: "TYPE NAME VERSION SRCNAME|- SRCVERSION|-". Prints the
@@ -13,6 +13,10 @@
  *
  * (CPU time as well as elapsed time: on a loaded machine the elapsed time
  * also counts the time other processes held the cores.)
+ *
+ * With DUMP, the findings of the last run are written to that file, one a
+ * line ("package id installed fixed status severity source url"), so that
+ * two builds can be checked to find the same.
  *
  * Each open is followed by a close; each match runs on a freshly built
  * inventory (building it is not timed). The first open of a run is timed
@@ -86,6 +90,22 @@ make_inventory(const char *os[3], const struct line *l, size_t n)
 	return inv;
 }
 
+static int
+dump_findings(const char *path, const struct lb_inventory *inv)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	for (size_t i = 0; i < inv->nfindings; i++) {
+		const struct lb_finding *x = &inv->findings[i];
+		fprintf(f, "%s %s %s %s %d %s %s %s\n", inv->pkgs[x->pkg].name, x->id, x->installed,
+		    x->fixed ? x->fixed : "-", x->status, x->severity ? x->severity : "-",
+		    x->source ? x->source : "-", x->url ? x->url : "-");
+	}
+	return fclose(f) == 0 ? 0 : -1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -97,6 +117,7 @@ main(int argc, char **argv)
 	double *topen, *tmatch, *tcpu;
 	struct lb_ctx cx;
 	FILE *f;
+	const char *dump = argc > 4 ? argv[4] : NULL;
 
 	if (argc < 3 || runs < 1) {
 		fprintf(stderr, "usage: vulndb-time DB PKGLIST [RUNS]\n");
@@ -147,6 +168,10 @@ main(int argc, char **argv)
 		topen[i] = t1 - t0;
 		tmatch[i] = t2 - t1;
 		nfind = inv->nfindings;
+		if (dump && i == runs - 1 && dump_findings(dump, inv) < 0) {
+			fprintf(stderr, "vulndb-time: cannot write '%s'\n", dump);
+			return 73;
+		}
 		lb_inventory_free(inv);
 	}
 	qsort(topen, (size_t)runs, sizeof(*topen), cmp_double);

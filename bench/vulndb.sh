@@ -15,31 +15,60 @@
 #            --db: the difference is what vulnerability matching adds to a scan
 #
 # open and match are timed inside one process by bench/vulndb-time.c, linked
-# against liblbcore.a of a release build made in build/bench/release (its
+# against liblbcore.a of a release build made in $BENCH_WORK/release (its
 # own folder, CMAKE_BUILD_TYPE=Release as the release preset, warnings not
 # fatal: a benchmark should not stop on a new compiler warning). Figures are the median of BENCH_RUNS
 # (default 15; build: 3) runs, with the fastest beside it. Not a test: it
 # prints a table and exits 0.
 #
-# Usage: bench/vulndb.sh        (LB_SHARED overrides ../shared)
+# The baseline: the same measurements of the git revision BENCH_BASE
+# (default HEAD; empty: none), exported with `git archive` into
+# $BENCH_WORK/vulndb/base-src and built beside, each with its own database,
+# in the same run. Both builds' findings on every inventory are compared:
+# a faster matcher must find exactly the same.
+#
+# On a loaded machine times swing; with BENCH_CALLGRIND=1 (and valgrind
+# installed) each inventory is also matched once under callgrind, which
+# counts the instructions lb_match_inventory executes: a figure the load
+# does not change.
+#
+# Usage: bench/vulndb.sh        (LB_SHARED overrides ../shared; BENCH_WORK
+#                               defaults to build/bench)
 set -eu
 repo=$(cd "$(dirname "$0")/.." && pwd)
 shared=${LB_SHARED:-$repo/../shared}
 V=$shared/testdata/vulndb
 runs=${BENCH_RUNS:-15}
-work=$repo/build/bench/vulndb
+bwork=${BENCH_WORK:-$repo/build/bench}
+work=$bwork/vulndb
+base_rev=${BENCH_BASE-HEAD}
 PY=/usr/bin/python3
 mkdir -p "$work"
 [ -d "$V/osv-go" ] || { echo "bench/vulndb.sh: no shared feeds in '$V'" >&2; exit 1; }
 
-rel=$repo/build/bench/release
-cmake -S "$repo" -B "$rel" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DLB_WERROR=OFF >/dev/null
-cmake --build "$rel" >/dev/null
-LIFEBELT=$rel/lifebelt
 deps=$(pkg-config --libs libarchive libisal libzstd jansson libcrypto sqlite3 yaml-0.1 libcurl)
-# shellcheck disable=SC2086
-cc -O2 -std=c17 -D_GNU_SOURCE -I "$repo/src" -o "$work/vulndb-time" "$repo/bench/vulndb-time.c" \
-	"$rel/liblbcore.a" $deps -lpthread -lm
+# release build of source tree $1 in $2, and vulndb-time linked against it as $3
+build_tree() {
+	cmake -S "$1" -B "$2" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DLB_WERROR=OFF >/dev/null
+	cmake --build "$2" -j 2 >/dev/null
+	# shellcheck disable=SC2086
+	cc -O2 -std=c17 -D_GNU_SOURCE -I "$1/src" -o "$3" "$repo/bench/vulndb-time.c" \
+		"$2/liblbcore.a" $deps -lpthread -lm
+}
+rel=$bwork/release
+build_tree "$repo" "$rel" "$work/vulndb-time"
+LIFEBELT=$rel/lifebelt
+variants=(new)
+if [ -n "$base_rev" ]; then
+	base_id=$(git -C "$repo" rev-parse --short "$base_rev")
+	rm -rf "$work/base-src"
+	mkdir -p "$work/base-src"
+	git -C "$repo" archive "$base_rev" | tar -x -C "$work/base-src"
+	build_tree "$work/base-src" "$work/base-release" "$work/vulndb-time-base"
+	variants=(base new)
+fi
+lifebelt_of() { if [ "$1" = base ]; then echo "$work/base-release/lifebelt"; else echo "$LIFEBELT"; fi; }
+timer_of() { if [ "$1" = base ]; then echo "$work/vulndb-time-base"; else echo "$work/vulndb-time"; fi; }
 
 sources=(
 	--source "osv:$V/osv-go" --source "osv:$V/osv-pypi" --source "osv:$V/osv-crates"
@@ -55,14 +84,18 @@ feed_dirs=(osv-go osv-pypi osv-crates osv-ubuntu alpine-secdb/json alpine-secdb/
 stats() { sort -g | awk '{ a[NR] = $1 } END { printf "%s %s\n", a[int((NR + 1) / 2)], a[1] }'; }
 secs() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N); awk "BEGIN { printf \"%.3f\", $t1 - $t0 }"; }
 
-# --- build -------------------------------------------------------------------------
+# --- build (the two builds alternate) ------------------------------------------------
 for _ in 1 2 3; do
-	rm -f "$work/all.db"
-	secs "$LIFEBELT" db build "${sources[@]}" -o "$work/all.db"
-	echo
-done | stats >"$work/build.txt"
-read -r build_med build_min <"$work/build.txt"
-db_bytes=$(stat -c %s "$work/all.db")
+	for v in "${variants[@]}"; do
+		rm -f "$work/all-$v.db"
+		secs "$(lifebelt_of "$v")" db build "${sources[@]}" -o "$work/all-$v.db" >>"$work/build-$v.raw"
+		echo >>"$work/build-$v.raw"
+	done
+done
+for v in "${variants[@]}"; do
+	stats <"$work/build-$v.raw" >"$work/build-$v.txt"
+	rm -f "$work/build-$v.raw"
+done
 feed_bytes=$(cd "$V" && du -sb "${feed_dirs[@]}" | awk '{ s += $1 } END { print s }')
 feed_files=$(cd "$V" && find "${feed_dirs[@]}" -type f | wc -l)
 
@@ -131,13 +164,28 @@ with open(work + "/pypi.txt", "w") as f, open(work + "/pypi-high.txt", "w") as h
         h.write("pypi %s 99999 - -\n" % name)
 EOF
 
-# --- open and match ------------------------------------------------------------------
-: >"$work/match.txt"
+# --- open and match (the two builds alternate) ---------------------------------------
+for v in "${variants[@]}"; do : >"$work/match-$v.txt"; done
 for kind in deb deb-high apk apk-high pypi pypi-high; do
-	"$work/vulndb-time" "$work/all.db" "$work/$kind.txt" "$runs" >"$work/$kind.out"
-	read -r omin omed mmin mmed npk nfind mcpu <"$work/$kind.out"
-	printf '%s %s %s %s %s %s %s %s\n' "$kind" "$omin" "$omed" "$mmin" "$mmed" "$npk" "$nfind" "$mcpu" >>"$work/match.txt"
+	for v in "${variants[@]}"; do
+		"$(timer_of "$v")" "$work/all-$v.db" "$work/$kind.txt" "$runs" "$work/$kind-$v.findings" >"$work/$kind-$v.out"
+		read -r omin omed mmin mmed npk nfind mcpu <"$work/$kind-$v.out"
+		printf '%s %s %s %s %s %s %s %s\n' "$kind" "$omin" "$omed" "$mmin" "$mmed" "$npk" "$nfind" "$mcpu" >>"$work/match-$v.txt"
+	done
 done
+
+# --- instructions (callgrind) -----------------------------------------------------------
+for v in "${variants[@]}"; do : >"$work/instr-$v.txt"; done
+if [ "${BENCH_CALLGRIND:-0}" = 1 ] && command -v valgrind >/dev/null; then
+	for kind in deb deb-high apk apk-high pypi pypi-high; do
+		for v in "${variants[@]}"; do
+			n=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect=lb_match_inventory \
+				"$(timer_of "$v")" "$work/all-$v.db" "$work/$kind.txt" 1 2>&1 >/dev/null |
+				sed -n 's/.*Collected : *\([0-9]*\).*/\1/p')
+			echo "$kind $n" >>"$work/instr-$v.txt"
+		done
+	done
+fi
 
 # --- end to end: a 10,000-package dpkg root -----------------------------------------
 root=$work/root
@@ -145,20 +193,41 @@ rm -rf "$root"
 mkdir -p "$root/etc" "$root/var/lib/dpkg"
 printf 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="11"\nVERSION_CODENAME=bullseye\n' >"$root/etc/os-release"
 cp "$work/deb-status" "$root/var/lib/dpkg/status"
-e2e_with=$(for _ in $(seq "$runs"); do secs "$LIFEBELT" rootfs "$root" --db "$work/all.db" -f json -q; echo; done | stats)
+for v in "${variants[@]}"; do
+	for _ in $(seq "$runs"); do secs "$(lifebelt_of "$v")" rootfs "$root" --db "$work/all-$v.db" -f json -q; echo; done |
+		stats >"$work/e2e-$v.txt"
+done
 e2e_without=$(for _ in $(seq "$runs"); do secs "$LIFEBELT" rootfs "$root" --scanners none -f json -q; echo; done | stats)
 
 # --- report ----------------------------------------------------------------------------
 echo "vulnerability database benchmark ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%d))"
-printf 'db build from all shared feeds: %s s median, %s s fastest (target <= 30 s)\n' "$build_med" "$build_min"
-printf 'db size: %.1f MB (%d bytes); feeds: %.1f MB in %d files (%.0f%%)\n' \
-	"$(awk "BEGIN { print $db_bytes / 1048576 }")" "$db_bytes" "$(awk "BEGIN { print $feed_bytes / 1048576 }")" \
-	"$feed_files" "$(awk "BEGIN { print 100 * $db_bytes / $feed_bytes }")"
-printf '%-10s %-22s %-24s %-14s %-9s %s\n' inv "open ms (median/min)" "match ms (median/min)" "match CPU ms" packages findings
-while read -r kind omin omed mmin mmed npk nfind mcpu; do
-	printf '%-10s %-22s %-24s %-14s %-9s %s\n' "$kind" "$omed / $omin" "$mmed / $mmin" "$mcpu" "$npk" "$nfind"
-done <"$work/match.txt"
-read -r w_med w_min <<<"$e2e_with"
 read -r n_med n_min <<<"$e2e_without"
-printf 'lifebelt rootfs, 10,000 dpkg packages: %s s with --db, %s s without (median); matching adds %s s\n' \
-	"$w_med" "$n_med" "$(awk "BEGIN { printf \"%.3f\", $w_med - $n_med }")"
+for v in "${variants[@]}"; do
+	if [ "$v" = base ]; then echo; echo "== baseline: $base_rev ($base_id)"; else echo; echo "== working tree"; fi
+	read -r build_med build_min <"$work/build-$v.txt"
+	db_bytes=$(stat -c %s "$work/all-$v.db")
+	printf 'db build from all shared feeds: %s s median, %s s fastest (target <= 30 s)\n' "$build_med" "$build_min"
+	printf 'db size: %.1f MB (%d bytes); feeds: %.1f MB in %d files (%.0f%%)\n' \
+		"$(awk "BEGIN { print $db_bytes / 1048576 }")" "$db_bytes" "$(awk "BEGIN { print $feed_bytes / 1048576 }")" \
+		"$feed_files" "$(awk "BEGIN { print 100 * $db_bytes / $feed_bytes }")"
+	printf '%-10s %-22s %-24s %-14s %-9s %-9s %s\n' inv "open ms (median/min)" "match ms (median/min)" \
+		"match CPU ms" packages findings "instructions (M)"
+	while read -r kind omin omed mmin mmed npk nfind mcpu; do
+		ins=$(awk -v k="$kind" '$1 == k && $2 != "" { printf "%.0f", $2 / 1e6 }' "$work/instr-$v.txt")
+		printf '%-10s %-22s %-24s %-14s %-9s %-9s %s\n' "$kind" "$omed / $omin" "$mmed / $mmin" "$mcpu" "$npk" \
+			"$nfind" "${ins:--}"
+	done <"$work/match-$v.txt"
+	read -r w_med w_min <"$work/e2e-$v.txt"
+	printf 'lifebelt rootfs, 10,000 dpkg packages: %s s with --db, %s s without (median); matching adds %s s\n' \
+		"$w_med" "$n_med" "$(awk "BEGIN { printf \"%.3f\", $w_med - $n_med }")"
+done
+if [ -n "$base_rev" ]; then
+	echo
+	for kind in deb deb-high apk apk-high pypi pypi-high; do
+		if cmp -s <(sort "$work/$kind-base.findings") <(sort "$work/$kind-new.findings"); then
+			echo "$kind: the same findings in both builds ($(wc -l <"$work/$kind-new.findings"))"
+		else
+			echo "$kind: the findings DIFFER ($(diff <(sort "$work/$kind-base.findings") <(sort "$work/$kind-new.findings") | grep -c '^[<>]') lines)"
+		fi
+	done
+fi

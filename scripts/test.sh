@@ -10,7 +10,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 # ajv for the schema tests (tests/tools/package.json); npm needs the network
-if { [ ! -f tests/tools/node_modules/ajv/package.json ] || [ ! -f tests/tools/node_modules/semver/package.json ]; } &&
+if { [ ! -f tests/tools/node_modules/ajv/package.json ] || [ ! -f tests/tools/node_modules/semver/package.json ] ||
+    [ ! -f tests/tools/node_modules/ajv-draft-04/package.json ]; } &&
     command -v npm >/dev/null 2>&1; then
 	echo "test.sh: npm ci --prefix tests/tools"
 	npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error ||

@@ -3,10 +3,12 @@
  *
  * Archives are read as streams with libarchive's streamable zip reader
  * (local headers in order; the central directory at the end is not
- * needed). Nested archives are read the same way, straight from their
- * parent's member data, so nothing is buffered whole; depth, entry count
- * and inflated bytes are capped per top-level file, and hitting a cap is
- * one warning naming the file.
+ * needed), behind a filter that drops the data of the members not read
+ * (struct jsrc), so that a member whose size only its data descriptor
+ * gives is not inflated just to find its end. Nested archives are read
+ * the same way, straight from their parent's member data, so nothing is
+ * buffered whole; depth, entry count and inflated bytes are capped per
+ * top-level file, and hitting a cap is one warning naming the file.
  *
  * Identity of an archive (evidence in this order):
  *   - every META-INF/maven/<g>/<a>/pom.properties (or a pom.properties elsewhere)
@@ -22,8 +24,9 @@
  *   - a file name "artifact-1.2.3.jar" gives the artifact and version when
  *     the manifest has none (and overrides the manifest's version).
  * A package whose group is unknown is named by its artifact alone. The
- * SHA-1 of every archive is computed (the digest Maven Central indexes)
- * and logged at debug level; inventory.h has no field for it yet.
+ * SHA-1 of every archive, nested ones too (the digest Maven Central
+ * indexes), is computed as its bytes stream by and becomes the digest of
+ * the package that is the archive itself (jar_emit).
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -56,7 +59,6 @@
 #define JAVA_MAX_PATH      8192             /* an evidence path with its "!/" parts */
 #define JAVA_MAX_XML_DEPTH 64
 #define JAVA_MAX_PROPERTIES 4096            /* <properties> kept from one pom.xml */
-#define JAVA_BUF           (64u << 10)
 
 static const char *const archive_exts[] = { ".jar", ".war", ".ear", ".par", ".sar", ".jpi", ".hpi" };
 
@@ -392,27 +394,80 @@ struct jar {
 };
 
 /* Where an archive's bytes come from: the top-level stream, or a member
- * of the enclosing archive. Every byte is hashed on the way. */
+ * of the enclosing archive. Every byte is hashed on the way.
+ *
+ * Between that source and libarchive sits a filter over the zip's local
+ * headers (APPNOTE.TXT 4.3.7): a member whose bytes are not needed (all
+ * but pom.properties, MANIFEST.MF and nested archives) reaches libarchive
+ * as an empty stored member of the same name, its data dropped here. The
+ * end of a member whose size is only in its data descriptor (bit 3, as the
+ * `jar` tool writes them) is found by that descriptor, "PK\7\8" whose
+ * compressed size equals the bytes since the data began and that a header
+ * signature follows, instead of inflating the member as libarchive must.
+ * Anything the filter does not understand (a central directory, another
+ * signature, a header too long for the window) passes through unchanged
+ * from there on, for libarchive to judge. */
+enum jfilter { JF_HEADER, JF_KNOWN, JF_SCAN, JF_RAW };
+
+#define JAVA_WIN (256u << 10)      /* filter window: a header of 30 + 2 x 64 KiB fits */
+
 struct jsrc {
 	struct jscan *j;
 	struct lb_istream *is;
 	struct archive *outer;
 	EVP_MD_CTX *md;
-	uint8_t *buf;
+	uint8_t *buf;               /* JAVA_WIN bytes: the window */
+	size_t wpos, wlen;          /* bytes read and hashed, not yet passed on */
+	bool eof;
 	bool first;
-	int err;                    /* from the istream or the outer archive */
+	int err;                    /* from the istream, the outer archive or the filter */
+	enum jfilter state;
+	bool pass;                  /* this member's bytes go to libarchive */
+	bool zip64;                 /* its descriptor has 8-byte sizes */
+	uint64_t left;              /* JF_KNOWN: data bytes left */
+	uint64_t dpos;              /* JF_SCAN: data bytes seen so far */
+	uint8_t *hdr;               /* JAVA_HDR bytes: a rewritten header */
 };
 
-static la_ssize_t
-src_read(struct archive *a, void *arg, const void **out)
+#define JAVA_HDR (30 + 65535)
+
+static uint16_t
+le16(const uint8_t *p)
 {
-	struct jsrc *s = arg;
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t
+le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t
+le64(const uint8_t *p)
+{
+	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+/* Reads more of the source into the window, hashing it; 0 at the end. */
+static ssize_t
+src_fill(struct archive *a, struct jsrc *s)
+{
 	ssize_t n;
 
+	if (s->eof)
+		return 0;
+	if (s->wpos) {
+		memmove(s->buf, s->buf + s->wpos, s->wlen - s->wpos);
+		s->wlen -= s->wpos;
+		s->wpos = 0;
+	}
+	if (s->wlen == JAVA_WIN)
+		return 0;
 	if (s->is)
-		n = lb_is_read(s->is, s->buf, JAVA_BUF);
+		n = lb_is_read(s->is, s->buf + s->wlen, JAVA_WIN - s->wlen);
 	else
-		n = archive_read_data(s->outer, s->buf, JAVA_BUF);
+		n = archive_read_data(s->outer, s->buf + s->wlen, JAVA_WIN - s->wlen);
 	if (n < 0) {
 		s->err = s->is ? (int)n : -LB_E_FORMAT;
 		archive_set_error(a, EIO, "%s", s->is ? lb_strerror((int)n) :
@@ -428,19 +483,204 @@ src_read(struct archive *a, void *arg, const void **out)
 			return -1;
 		}
 	}
-	EVP_DigestUpdate(s->md, s->buf, (size_t)n);
-	*out = s->buf;
-	if (s->first && n >= 4 && s->buf[0] == '#' && s->buf[1] == '!') {
+	if (n == 0)
+		s->eof = true;
+	EVP_DigestUpdate(s->md, s->buf + s->wlen, (size_t)n);
+	if (s->first && s->wlen == 0 && n >= 4 && s->buf[0] == '#' && s->buf[1] == '!') {
 		/* an executable jar (Spring Boot "launch script"): a shell
 		 * script before the zip; the zip starts at its first header */
 		const uint8_t *pk = memmem(s->buf, (size_t)n, "PK\003\004", 4);
-		if (pk) {
-			*out = pk;
-			n -= pk - s->buf;
-		}
+		if (pk)
+			s->wpos = (size_t)(pk - s->buf);
 	}
 	s->first = false;
+	s->wlen += (size_t)n;
 	return n;
+}
+
+/* Whether the member named name (n bytes, as stored) is read. */
+static bool
+member_needed(const uint8_t *name, size_t n)
+{
+	const uint8_t *base;
+	char tmp[8];
+
+	while (n && name[0] == '/')
+		name++, n--;
+	base = name;
+	for (size_t i = 0; i < n; i++)
+		if (name[i] == '/')
+			base = name + i + 1;
+	n -= (size_t)(base - name);
+	if (n == 14 && memcmp(base, "pom.properties", 14) == 0)
+		return true;
+	if (n == 11 && base - name == 9 && strncasecmp((const char *)name, "META-INF/MANIFEST.MF", 20) == 0)
+		return true;
+	if (n <= 4 || n >= 256 || base[n - 4] != '.')
+		return false;
+	memcpy(tmp, base + n - 4, 4);
+	tmp[4] = 0;
+	for (size_t i = 0; i < sizeof(archive_exts) / sizeof(archive_exts[0]); i++)
+		if (strcasecmp(tmp, archive_exts[i]) == 0)
+			return true;
+	return false;
+}
+
+/* JF_HEADER: reads the local header at the window's start; sets *out and *n to
+ * the bytes for libarchive (the header, or its rewrite) and the state for
+ * the data. Returns 1 when there is output, 0 to go on in another state,
+ * -1 on a read error. */
+static int
+filter_header(struct archive *a, struct jsrc *s, const void **out, size_t *n)
+{
+	const uint8_t *h;
+	uint16_t flags, nlen, xlen;
+	uint64_t csize, usize;
+	size_t hlen;
+	bool known, z64 = false;
+
+	while (s->wlen - s->wpos < 30 && !s->eof)
+		if (src_fill(a, s) < 0)
+			return -1;
+	h = s->buf + s->wpos;
+	if (s->wlen - s->wpos < 30 || memcmp(h, "PK\003\004", 4) != 0) {
+		s->state = JF_RAW;      /* the central directory, or not for us */
+		return 0;
+	}
+	flags = le16(h + 6);
+	csize = le32(h + 18);
+	usize = le32(h + 22);
+	nlen = le16(h + 26);
+	xlen = le16(h + 28);
+	hlen = 30 + (size_t)nlen + xlen;
+	while (s->wlen - s->wpos < hlen && !s->eof)
+		if (src_fill(a, s) < 0)
+			return -1;
+	h = s->buf + s->wpos;
+	if (s->wlen - s->wpos < hlen) {
+		s->state = JF_RAW;
+		return 0;
+	}
+	/* APPNOTE 4.5.3: the zip64 extra field holds both sizes in a local header */
+	for (size_t x = 30 + (size_t)nlen; x + 4 <= hlen;) {
+		uint16_t id = le16(h + x), len = le16(h + x + 2);
+
+		if (x + 4 + len > hlen)
+			break;
+		if (id == 1 && len >= 16) {
+			z64 = true;
+			usize = le64(h + x + 4);
+			csize = le64(h + x + 12);
+		}
+		x += 4 + (size_t)len;
+	}
+	known = !(flags & 8);
+	if (known && (le32(h + 18) == 0xffffffffu) && !z64) {
+		s->state = JF_RAW;
+		return 0;
+	}
+	(void)usize;
+	s->pass = member_needed(h + 30, nlen);
+	s->zip64 = z64;
+	s->state = known ? (csize ? JF_KNOWN : JF_HEADER) : JF_SCAN;
+	s->left = csize;
+	s->dpos = 0;
+	if (s->pass) {
+		*out = h;
+		*n = hlen;
+	} else {
+		/* an empty stored member of the same name: no data, no descriptor */
+		memcpy(s->hdr, h, 30 + (size_t)nlen);
+		s->hdr[6] = 0;                  /* flags: only bit 11 (UTF-8 name) stays */
+		s->hdr[7] &= 0x08;
+		memset(s->hdr + 8, 0, 2);       /* method: stored */
+		memset(s->hdr + 14, 0, 12);     /* crc, sizes */
+		memset(s->hdr + 28, 0, 2);      /* no extra field */
+		*out = s->hdr;
+		*n = 30 + (size_t)nlen;
+	}
+	s->wpos += hlen;
+	return 1;
+}
+
+/* JF_SCAN: finds the data descriptor in the window. Returns the bytes
+ * before it (*desc: the descriptor's length when it starts there, else 0). */
+static size_t
+filter_scan(struct jsrc *s, size_t *desc)
+{
+	const uint8_t *w = s->buf + s->wpos, *q = w, *end = s->buf + s->wlen;
+	size_t dlen = s->zip64 ? 24 : 16;
+
+	*desc = 0;
+	while ((q = memmem(q, (size_t)(end - q), "PK\007\010", 4)) != NULL) {
+		uint64_t at = s->dpos + (uint64_t)(q - w);
+
+		if ((size_t)(end - q) < dlen + 4 && !s->eof)
+			return (size_t)(q - w);          /* decide when more is read */
+		if ((size_t)(end - q) >= dlen &&
+		    (s->zip64 ? le64(q + 8) : le32(q + 8)) == at &&
+		    ((size_t)(end - q) == dlen ||
+		    ((size_t)(end - q) >= dlen + 4 && q[dlen] == 'P' && q[dlen + 1] == 'K' &&
+		    ((q[dlen + 2] == 3 && q[dlen + 3] == 4) || (q[dlen + 2] == 1 && q[dlen + 3] == 2) ||
+		    (q[dlen + 2] == 5 && q[dlen + 3] == 6) || (q[dlen + 2] == 6 && q[dlen + 3] == 6))))) {
+			*desc = dlen;
+			return (size_t)(q - w);
+		}
+		q++;
+	}
+	/* no candidate: all but a tail that may start one */
+	return (size_t)(end - w) > 3 && !s->eof ? (size_t)(end - w) - 3 : (size_t)(end - w);
+}
+
+static la_ssize_t
+src_read(struct archive *a, void *arg, const void **out)
+{
+	struct jsrc *s = arg;
+	size_t n, desc;
+	int r;
+
+	for (;;) {
+		if (s->state == JF_HEADER) {
+			if ((r = filter_header(a, s, out, &n)) < 0)
+				return -1;
+			if (r)
+				return (la_ssize_t)n;
+			continue;
+		}
+		if (s->wpos == s->wlen || (s->state == JF_SCAN && s->wlen - s->wpos < 32 && !s->eof)) {
+			if (src_fill(a, s) < 0)
+				return -1;
+			if (s->wpos == s->wlen) {
+				if (s->state == JF_RAW || (s->state == JF_KNOWN && !s->left))
+					return 0;
+				s->err = -LB_E_FORMAT;
+				archive_set_error(a, EIO, "a member ends before its %s",
+				    s->state == JF_SCAN ? "data descriptor" : "size");
+				return -1;
+			}
+		}
+		*out = s->buf + s->wpos;
+		if (s->state == JF_RAW) {
+			n = s->wlen - s->wpos;
+		} else if (s->state == JF_KNOWN) {
+			n = s->wlen - s->wpos < s->left ? s->wlen - s->wpos : (size_t)s->left;
+			s->left -= n;
+			if (!s->left)
+				s->state = JF_HEADER;
+		} else {
+			n = filter_scan(s, &desc);
+			s->dpos += n;
+			if (desc) {
+				n += desc;
+				s->state = JF_HEADER;
+			}
+		}
+		s->wpos += n;
+		if (n && (s->pass || s->state == JF_RAW))
+			return (la_ssize_t)n;
+		if (!n && s->state != JF_HEADER && s->eof && s->wpos == s->wlen)
+			continue;                        /* the error above, next round */
+	}
 }
 
 static void scan_archive(struct jscan *j, struct jsrc *src, const char *path, int depth);
@@ -546,7 +786,7 @@ emitted_artifact(const struct jar *jr, struct lb_slice a)
 }
 
 static void
-jar_emit(struct jscan *j, struct jar *jr)
+jar_emit_pkgs(struct jscan *j, struct jar *jr)
 {
 	const char *db = jr->nested ? jr->path : NULL;
 	struct lb_slice fa, fv, art = LB_SLICE_NULL, ver = LB_SLICE_NULL, grp = LB_SLICE_NULL;
@@ -623,6 +863,36 @@ jar_emit(struct jscan *j, struct jar *jr)
 	if (grp.len && !valid_id(grp))
 		grp = LB_SLICE_NULL;
 	add_maven(j->out, grp, art, ver, db, false);
+}
+
+/* Adds the archive's packages, and its SHA-1 to the one that is the
+ * archive itself: the package whose artifact the file is named after, or
+ * the only one. The others (shaded into it) are not that archive. */
+static void
+jar_emit(struct jscan *j, struct jar *jr)
+{
+	size_t first = j->out->npkgs, own = SIZE_MAX;
+	struct lb_slice fa, fv;
+	char hex[2 * EVP_MAX_MD_SIZE + 1];
+
+	jar_emit_pkgs(j, jr);
+	if (!jr->sha1len || first == j->out->npkgs)
+		return;
+	split_filename(jr->path, &fa, &fv);
+	for (size_t i = first; i < j->out->npkgs && own == SIZE_MAX; i++) {
+		const char *n = j->out->pkgs[i].name, *colon = strchr(n, ':');
+
+		if (resembles(lb_slice_str(colon ? colon + 1 : n), fa))
+			own = i;
+	}
+	if (own == SIZE_MAX && j->out->npkgs - first == 1)
+		own = first;
+	if (own == SIZE_MAX)
+		return;
+	for (unsigned i = 0; i < jr->sha1len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", jr->sha1[i]);
+	hex[2 * jr->sha1len] = 0;
+	j->out->pkgs[own].digest = lb_xasprintf("sha1:%s", hex);
 }
 
 static void
@@ -721,7 +991,8 @@ scan_archive(struct jscan *j, struct jsrc *src, const char *path, int depth)
 			{
 				struct jsrc in = { .j = j, .outer = a, .first = false };
 				in.md = EVP_MD_CTX_new();
-				in.buf = lb_xmalloc(JAVA_BUF);
+				in.buf = lb_xmalloc(JAVA_WIN + JAVA_HDR);
+				in.hdr = in.buf + JAVA_WIN;
 				EVP_DigestInit_ex(in.md, EVP_sha1(), NULL);
 				scan_archive(j, &in, sub, depth + 1);
 				EVP_MD_CTX_free(in.md);
@@ -759,11 +1030,9 @@ bad:
 out:
 	/* the rest of the bytes (central directory) for the digest */
 	if (!j->stop && !src->err) {
-		const void *p;
-		la_ssize_t n;
-
-		while ((n = src_read(a, src, &p)) > 0)
-			;
+		src->wpos = src->wlen;
+		while (src_fill(a, src) > 0)
+			src->wpos = src->wlen;
 	}
 	if (!j->stop && !src->err) {
 		EVP_DigestFinal_ex(src->md, jr->sha1, &jr->sha1len);
@@ -1198,7 +1467,8 @@ java_scan_file(struct lb_ctx *cx, const struct lb_file *f, struct lb_istream *is
 		struct jsrc src = { .j = &j, .is = is, .first = true };
 
 		src.md = EVP_MD_CTX_new();
-		src.buf = lb_xmalloc(JAVA_BUF);
+		src.buf = lb_xmalloc(JAVA_WIN + JAVA_HDR);
+		src.hdr = src.buf + JAVA_WIN;
 		EVP_DigestInit_ex(src.md, EVP_sha1(), NULL);
 		scan_archive(&j, &src, f->path, 0);
 		EVP_MD_CTX_free(src.md);

@@ -540,7 +540,8 @@ minimal_images(const struct lb_fsview *v, struct lb_os *os)
 }
 
 /* An image with nothing but busybox: "BusyBox v1.36.1 (2023-...) multi-call
- * binary" in the binary's strings. */
+ * binary" in the binary's strings. No end of life: BusyBox publishes no
+ * support lifecycle, so the table has no busybox rows. */
 static void
 busybox(const struct lb_fsview *v, struct lb_os *os)
 {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/purl.h"
 #include "base/lb_alloc.h"
 #include "base/lb_err.h"
 #include "base/lb_hmap.h"
@@ -26,6 +27,7 @@ extern const struct lb_analyzer_ops lb_an_python;
 extern const struct lb_analyzer_ops lb_an_node;
 extern const struct lb_analyzer_ops lb_an_java;
 extern const struct lb_analyzer_ops lb_an_binary;
+extern const struct lb_analyzer_ops lb_an_cargo;
 
 /* The OS analyzer runs first so that inv->os is known to the others. */
 const struct lb_analyzer_ops *const lb_analyzers[] = {
@@ -41,6 +43,7 @@ const struct lb_analyzer_ops *const lb_analyzers[] = {
 	&lb_an_node,
 	&lb_an_java,
 	&lb_an_binary,
+	&lb_an_cargo,
 	NULL,
 };
 
@@ -311,8 +314,11 @@ take_facts(void *arg, const struct lb_file *f, const struct lb_inventory *facts)
 		p->db_path = dup0(s->db_path ? s->db_path : f->path);
 		p->layer = f->layer;
 		p->declared = s->declared;
+		p->modularity = dup0(s->modularity);
+		p->digest = dup0(s->digest);
 		for (size_t k = 0; k < s->nfiles; k++)
-			lb_pkg_add_file(p, s->files[k], strlen(s->files[k]));
+			lb_pkg_add_file_digest(p, s->files[k], strlen(s->files[k]),
+			    s->digests ? s->digests[k] : NULL);
 	}
 	return 0;
 }
@@ -369,10 +375,79 @@ mark_owners(struct lb_inventory *inv)
 	lb_hmap_release(&owned);
 }
 
+/* Whether the installed evidence path lies in the project of the
+ * lockfile or manifest at decl: under the lockfile's folder. */
+static bool
+same_project(const char *decl, const char *inst)
+{
+	const char *slash = strrchr(decl, '/');
+	size_t n = slash ? (size_t)(slash - decl) : 0;
+
+	if (!n)
+		return true;           /* a lockfile at the root: the whole image */
+	return strncmp(inst, decl, n) == 0 && inst[n] == '/';
+}
+
+/* A package both installed (node_modules/x/package.json) and declared by a
+ * lockfile of the same project (package-lock.json) is reported once, as
+ * installed: the declared entry goes. Packages are compared by purl, which
+ * normalises names as each ecosystem does. Returns how many went. */
+static size_t
+merge_declared(struct lb_inventory *inv)
+{
+	struct lb_hmap by_purl = LB_HMAP_INIT;   /* purl -> first installed index + 1 */
+	char **purl = lb_xcalloc(inv->npkgs ? inv->npkgs : 1, sizeof(*purl));
+	size_t *next = lb_xcalloc(inv->npkgs ? inv->npkgs : 1, sizeof(*next));
+	bool *drop = lb_xcalloc(inv->npkgs ? inv->npkgs : 1, sizeof(*drop));
+	size_t ndecl = 0, o = 0, gone = 0;
+
+	for (size_t i = 0; i < inv->npkgs; i++)
+		ndecl += inv->pkgs[i].declared;
+	for (size_t i = 0; ndecl && i < inv->npkgs; i++) {
+		const struct lb_pkg *p = &inv->pkgs[i];
+
+		next[i] = SIZE_MAX;
+		if (is_os_type(p->type) || !p->db_path ||
+		    !(purl[i] = lb_purl_for_pkg(p, &inv->os)))
+			continue;
+		if (!p->declared) {
+			size_t prev = (size_t)(uintptr_t)lb_hmap_put(&by_purl, purl[i], strlen(purl[i]),
+			    (void *)(uintptr_t)(i + 1));
+			next[i] = prev ? prev - 1 : SIZE_MAX;
+		}
+	}
+	for (size_t i = 0; ndecl && i < inv->npkgs; i++) {
+		const struct lb_pkg *p = &inv->pkgs[i];
+		size_t j;
+
+		if (!p->declared || !purl[i])
+			continue;
+		j = (size_t)(uintptr_t)lb_hmap_get(&by_purl, purl[i], strlen(purl[i]));
+		for (j = j ? j - 1 : SIZE_MAX; j != SIZE_MAX && !drop[i]; j = next[j])
+			drop[i] = same_project(p->db_path, inv->pkgs[j].db_path);
+	}
+	for (size_t i = 0; i < inv->npkgs; i++) {
+		free(purl[i]);
+		if (drop[i]) {
+			lb_pkg_release(&inv->pkgs[i]);
+			gone++;
+		} else {
+			inv->pkgs[o++] = inv->pkgs[i];
+		}
+	}
+	inv->npkgs = o;
+	lb_hmap_release(&by_purl);
+	free(purl);
+	free(next);
+	free(drop);
+	return gone;
+}
+
 int
 lb_analyze_all(struct lb_ctx *cx, const struct lb_fsview *v, struct lb_inventory *inv)
 {
 	struct lb_ctx quiet;
+	size_t n;
 	int r = 0;
 
 	/* Problems in older versions of a database do not change what the
@@ -391,7 +466,13 @@ lb_analyze_all(struct lb_ctx *cx, const struct lb_fsview *v, struct lb_inventory
 			attribute(ops, v, &quiet, inv, from, inv->npkgs);
 	}
 	lb_fsview_each_facts(v, take_facts, inv);
+	if ((n = merge_declared(inv)))
+		lb_debug(cx, "%zu declared packages also found installed in their project", n);
 	mark_owners(inv);
+	/* the malware scanner's findings of every layer, and file integrity */
+	if (cx->file_hook && cx->file_hook->finish && (r = cx->file_hook->finish(cx->file_hook->arg,
+	    cx, v, inv)) < 0)
+		goto out;
 	if (quiet.nwarn)
 		lb_debug(cx, "%zu problems in older versions of package databases ignored", quiet.nwarn);
 	r = 0;

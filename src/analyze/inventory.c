@@ -26,9 +26,15 @@ lb_pkg_release(struct lb_pkg *p)
 	free(p->purl);
 	free(p->db_path);
 	free(p->owner);
-	for (size_t i = 0; i < p->nfiles; i++)
+	for (size_t i = 0; i < p->nfiles; i++) {
 		free(p->files[i]);
+		if (p->digests)
+			free(p->digests[i]);
+	}
 	free(p->files);
+	free(p->digests);
+	free(p->modularity);
+	free(p->digest);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -60,20 +66,15 @@ lb_inventory_free(struct lb_inventory *inv)
 	for (size_t i = 0; i < inv->npkgs; i++)
 		lb_pkg_release(&inv->pkgs[i]);
 	free(inv->pkgs);
-	for (size_t i = 0; i < inv->nfindings; i++) {
-		struct lb_finding *f = &inv->findings[i];
-		free(f->id);
-		free(f->aliases);
-		free(f->installed);
-		free(f->fixed);
-		free(f->severity);
-		free(f->severity_source);
-		free(f->cvss_vector);
-		free(f->source);
-		free(f->title);
-		free(f->url);
-	}
+	for (size_t i = 0; i < inv->nfindings; i++)
+		lb_finding_release(&inv->findings[i]);
 	free(inv->findings);
+	for (size_t i = 0; i < inv->nsuppressed; i++)
+		lb_finding_release(&inv->suppressed[i]);
+	free(inv->suppressed);
+	for (size_t i = 0; i < inv->nmalware; i++)
+		lb_malware_finding_release(&inv->malware[i]);
+	free(inv->malware);
 	for (size_t i = 0; i < inv->nwarnings; i++)
 		free(inv->warnings[i]);
 	free(inv->warnings);
@@ -92,6 +93,30 @@ lb_inventory_add_pkg(struct lb_inventory *inv)
 	return p;
 }
 
+void
+lb_finding_release(struct lb_finding *f)
+{
+	if (f->packed) {
+		free(f->packed);
+	} else {
+		free(f->id);
+		free(f->aliases);
+		free(f->installed);
+		free(f->fixed);
+		free(f->severity);
+		free(f->severity_source);
+		free(f->cvss_vector);
+		free(f->source);
+		free(f->title);
+		free(f->url);
+	}
+	free(f->sup_kind);
+	free(f->sup_status);
+	free(f->sup_justification);
+	free(f->sup_reason);
+	free(f->sup_source);
+}
+
 struct lb_finding *
 lb_inventory_add_finding(struct lb_inventory *inv)
 {
@@ -104,6 +129,42 @@ lb_inventory_add_finding(struct lb_inventory *inv)
 }
 
 void
+lb_malware_finding_release(struct lb_malware_finding *m)
+{
+	free(m->kind);
+	free(m->engine);
+	free(m->signature);
+	free(m->path);
+	free(m->sha256);
+	free(m->severity);
+	free(m->detail);
+	memset(m, 0, sizeof(*m));
+}
+
+struct lb_malware_finding *
+lb_inventory_add_malware(struct lb_inventory *inv)
+{
+	struct lb_malware_finding *m;
+
+	lb_xgrow(&inv->malware, &inv->capmalware, inv->nmalware + 1, sizeof(*inv->malware));
+	m = &inv->malware[inv->nmalware++];
+	memset(m, 0, sizeof(*m));
+	m->layer = m->hidden_by = -1;
+	return m;
+}
+
+void
+lb_inventory_take_malware(struct lb_inventory *dst, struct lb_inventory *src)
+{
+	if (!src->nmalware)
+		return;
+	lb_xgrow(&dst->malware, &dst->capmalware, dst->nmalware + src->nmalware, sizeof(*dst->malware));
+	memcpy(dst->malware + dst->nmalware, src->malware, src->nmalware * sizeof(*src->malware));
+	dst->nmalware += src->nmalware;
+	src->nmalware = 0;
+}
+
+void
 lb_inventory_take_pkgs(struct lb_inventory *dst, struct lb_inventory *src)
 {
 	lb_xgrow(&dst->pkgs, &dst->cappkgs, dst->npkgs + src->npkgs, sizeof(*dst->pkgs));
@@ -113,10 +174,25 @@ lb_inventory_take_pkgs(struct lb_inventory *dst, struct lb_inventory *src)
 }
 
 void
+lb_pkg_add_file_digest(struct lb_pkg *p, const char *path, size_t len, const char *digest)
+{
+	size_t cap = p->capfiles;
+
+	lb_xgrow(&p->files, &p->capfiles, p->nfiles + 1, sizeof(char *));
+	if (!p->digests && digest) {
+		p->digests = lb_xcalloc(p->capfiles, sizeof(char *));
+	} else if (p->digests && p->capfiles != cap) {
+		p->digests = lb_xrealloc(p->digests, p->capfiles * sizeof(char *));
+	}
+	if (p->digests)
+		p->digests[p->nfiles] = digest ? lb_xstrdup(digest) : NULL;
+	p->files[p->nfiles++] = lb_xstrndup(path, len);
+}
+
+void
 lb_pkg_add_file(struct lb_pkg *p, const char *path, size_t len)
 {
-	lb_xgrow(&p->files, &p->capfiles, p->nfiles + 1, sizeof(char *));
-	p->files[p->nfiles++] = lb_xstrndup(path, len);
+	lb_pkg_add_file_digest(p, path, len, NULL);
 }
 
 static int

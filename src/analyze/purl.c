@@ -593,7 +593,7 @@ char *
 lb_purl_for_pkg(const struct lb_pkg *p, const struct lb_os *os)
 {
 	struct lb_purl u;
-	struct lb_purl_qualifier q[4];
+	struct lb_purl_qualifier q[5];
 	char *type = NULL, *ns = NULL, *version = NULL, *epoch = NULL, *distro = NULL;
 	char *upstream = NULL, *out = NULL;
 	const char *family = os ? os->family : NULL, *dver;
@@ -649,6 +649,10 @@ lb_purl_for_pkg(const struct lb_pkg *p, const struct lb_os *os)
 				version = lb_xstrdup(v + nd + 1);
 				u.version = version;
 			}
+			/* a module stream's package (RHEL 8+ AppStream): the label
+			 * "name:stream:version:context", qualifier as Trivy writes it */
+			if (p->modularity && p->modularity[0])
+				q[nq++] = (struct lb_purl_qualifier){ (char *)"modularitylabel", p->modularity };
 		}
 		if (p->src_name || p->src_version) {
 			const char *sn = p->src_name && p->src_name[0] ? p->src_name : p->name;

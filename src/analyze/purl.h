@@ -48,7 +48,8 @@ struct lb_purl {
  *     "sles" -> "suse", "opensuse-leap" -> "opensuse"); arch
  *     goes to the arch qualifier; distro is "<family>-<version_id>", but
  *     just "<version_id>" for apk as Trivy writes it; an rpm epoch moves
- *     from the version to the epoch qualifier as the rpm type says.
+ *     from the version to the epoch qualifier as the rpm type says, and
+ *     an rpm's modularity label is the modularitylabel qualifier.
  *   - A source package that differs (p->src_name or p->src_version set)
  *     becomes upstream=<src_name>[@<src_version>], as Syft writes it and
  *     Grype reads it back for matching.

@@ -329,11 +329,44 @@ dup_slice(struct lb_slice s)
 	return s.len ? lb_xstrndup(s.p, s.len) : NULL;
 }
 
+struct add_files {
+	struct lb_pkg *p;
+	const char *algo;      /* "sha256", ...; NULL: the digests are not kept */
+	char buf[16 + 2 * 64 + 1];
+};
+
+/* A file's digest as "ALGO:hex", lowercased; NULL for an empty one (no
+ * content: a directory, a link, a ghost) or one that is not hex of a
+ * digest's length. */
+static const char *
+file_digest(struct add_files *a, struct lb_slice d)
+{
+	size_t n;
+
+	if (!a->algo || !d.len || d.len > 128 || d.len % 2)
+		return NULL;
+	n = strlen(a->algo);
+	memcpy(a->buf, a->algo, n);
+	a->buf[n++] = ':';
+	for (size_t i = 0; i < d.len; i++) {
+		char c = d.p[i];
+
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');
+		else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return NULL;
+		a->buf[n++] = c;
+	}
+	a->buf[n] = 0;
+	return a->buf;
+}
+
 static int
 add_file(void *arg, struct lb_slice path, struct lb_slice digest)
 {
-	(void)digest;
-	lb_pkg_add_file(arg, path.p, path.len);
+	struct add_files *a = arg;
+
+	lb_pkg_add_file_digest(a->p, path.p, path.len, a->algo ? file_digest(a, digest) : NULL);
 	return 0;
 }
 
@@ -375,9 +408,14 @@ lb_rpm_header_to_pkg(const struct lb_rpm_header *h, const char *db_path, bool wa
 	p->license = dup_slice(h->license);
 	/* Trivy reports rpm's Vendor as the maintainer too */
 	p->maintainer = dup_slice(h->vendor);
+	p->modularity = dup_slice(h->modularity);
 	p->db_path = db_path ? lb_xstrdup(db_path) : NULL;
-	if (want_files)
-		lb_rpm_header_files(h, add_file, p);
+	if (want_files) {
+		/* rpm lib/rpmfi.c: FILEDIGESTALGO absent means MD5 */
+		struct add_files a = { .p = p, .algo = lb_rpm_digest_name(h->digest_algo) };
+
+		lb_rpm_header_files(h, add_file, &a);
+	}
 	return 1;
 }
 

@@ -95,8 +95,11 @@ bool lb_rpm_split_srpm(struct lb_slice srpm, struct lb_slice *name, struct lb_sl
 
 /* Adds the package that h describes to out: type "rpm", version
  * "[epoch:]version-release", src_name/src_version from the source RPM
- * (when they differ), license, vendor as maintainer, db_path, and the
- * file list when want_files. gpg-pubkey pseudo-packages are skipped.
+ * (when they differ), license, vendor as maintainer, the modularity
+ * label, db_path, and the file list when want_files, with each file's
+ * digest ("sha256:hex", "md5:hex", ... by FILEDIGESTALGO; lb_pkg.digests)
+ * when the header has digests of a known algorithm. gpg-pubkey
+ * pseudo-packages are skipped.
  * Returns 1 when a package was added, 0 when skipped. */
 int lb_rpm_header_to_pkg(const struct lb_rpm_header *h, const char *db_path, bool want_files,
     struct lb_inventory *out);

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct lb_file_hook;
+
 enum lb_level { LB_LOG_ERROR = 0, LB_LOG_WARN = 1, LB_LOG_INFO = 2, LB_LOG_DEBUG = 3 };
 
 struct lb_ctx {
@@ -17,6 +19,9 @@ struct lb_ctx {
 	bool color;            /* reserved for the table writer */
 	int nthreads;          /* workers for layers; >= 1 */
 	const char *scratch;   /* private scratch folder; not owned; may be NULL */
+	/* per-file scanner for every layer (image/fsview.h; --scanners
+	 * malware); not owned; NULL when off */
+	const struct lb_file_hook *file_hook;
 	/* Warnings collected for the report (owned). nwarn counts all, even
 	 * those past LB_MAX_WARNINGS that were not kept. */
 	char **warnings;

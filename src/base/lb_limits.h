@@ -16,3 +16,5 @@
 #define LB_MAX_OUTER_ENTRIES 100000u       /* entries in a docker-save / OCI archive */
 #define LB_MAX_STREAM_BUFFER (32u << 20)   /* a file several streaming analyzers read */
 #define LB_MAX_WARNINGS     1000u          /* warnings kept for the report */
+#define LB_MAX_LCACHE_FILE  (128u << 20)   /* one layer's entry in the layer cache (image/lcache.h) */
+#define LB_MAX_LCACHE_TOTAL (2ull << 30)   /* the layer cache folder; least recently used entries go */

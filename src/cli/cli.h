@@ -29,3 +29,57 @@ int lb_cmd_scan(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *c
 int lb_cmd_db(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *cli);
 int lb_cmd_db_update(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *cli);
 int lb_cmd_version(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *cli);
+int lb_cmd_sbom(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *cli);
+int lb_cmd_registry(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *cli);
+
+/* Registry options shared by `image REF` and `registry` (cmd_registry.c). */
+struct lb_registry;
+struct lb_cli_reg {
+	const char *ca_cert;     /* --ca-cert FILE */
+	int insecure;            /* --insecure: the named registry only */
+	const char *username;    /* --username, with --password-stdin */
+	int password_stdin;
+	int timeout;             /* --registry-timeout SECONDS, 0: default */
+};
+enum { LB_OPT_INSECURE = 2001, LB_OPT_CA_CERT, LB_OPT_USERNAME, LB_OPT_PASSWORD_STDIN, LB_OPT_REG_TIMEOUT };
+#define LB_CLI_REG_LONGOPTS \
+	{ "insecure", no_argument, NULL, LB_OPT_INSECURE }, \
+	{ "ca-cert", required_argument, NULL, LB_OPT_CA_CERT }, \
+	{ "username", required_argument, NULL, LB_OPT_USERNAME }, \
+	{ "password-stdin", no_argument, NULL, LB_OPT_PASSWORD_STDIN }, \
+	{ "registry-timeout", required_argument, NULL, LB_OPT_REG_TIMEOUT }
+/* Takes getopt result c into o: 1 taken, 0 not a registry option, -1 a
+ * bad value (message printed). */
+int lb_cli_reg_option(struct lb_cli_reg *o, int c, const char *arg);
+/* Connects to host with o: credentials from --username/--password-stdin,
+ * else LIFEBELT_USERNAME/LIFEBELT_PASSWORD, else config.json. */
+int lb_cli_registry_open(struct lb_ctx *cx, const struct lb_cli_reg *o, const char *host,
+    struct lb_registry **out);
+
+/* Filters and exceptions shared by image, rootfs and sbom (cli_policy.c). */
+struct lb_policy;
+struct lb_inventory;
+struct lb_cli_filters {
+	unsigned pkg_types;       /* --pkg-types: LB_PKGTYPE_* mask (policy.h), 0 = all */
+	unsigned severities;      /* --severity: 1 << LB_SEV_* (match.h), 0 = all */
+	int ignore_unfixed;       /* --ignore-unfixed */
+	const char *ignorefile;   /* --ignorefile, or NULL for ./.lifebeltignore[.yaml] */
+	const char *vex[32];      /* --vex, repeatable */
+	size_t nvex;
+};
+enum { LB_OPT_PKG_TYPES = 3001, LB_OPT_IGNOREFILE, LB_OPT_VEX };   /* 3001-3099: filters */
+#define LB_CLI_FILTER_LONGOPTS \
+	{ "pkg-types", required_argument, NULL, LB_OPT_PKG_TYPES }, \
+	{ "ignorefile", required_argument, NULL, LB_OPT_IGNOREFILE }, \
+	{ "vex", required_argument, NULL, LB_OPT_VEX }
+/* Takes getopt result c into f: 1 taken, 0 not a filter option, -1 a bad
+ * value (message printed). */
+int lb_cli_filter_option(struct lb_cli_filters *f, int c, const char *arg);
+/* Reads the ignore file (--ignorefile, else ./.lifebeltignore and
+ * ./.lifebeltignore.yaml when present) and the --vex files into a new
+ * policy (*out, lb_policy_free). Returns 0 or an exit status (66 absent
+ * --ignorefile / --vex, 65 malformed), the error printed. */
+int lb_cli_policy_load(struct lb_ctx *cx, const struct lb_cli_filters *f, struct lb_policy **out);
+/* Applies exceptions, then --pkg-types, --severity and --ignore-unfixed,
+ * to one matched inventory. */
+void lb_cli_filter(const struct lb_cli_filters *f, struct lb_policy *pol, struct lb_inventory *inv);

@@ -57,7 +57,11 @@ lb_cli_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: lifebelt image --input PATH [options]   scan an image on disk\n"
+	    "       lifebelt image REF [options]            scan an image on a registry\n"
+	    "       lifebelt registry list HOST[/REPO]      list repositories and tags\n"
+	    "       lifebelt registry scan HOST[/NAMESPACE] scan every tag, with a summary\n"
 	    "       lifebelt rootfs DIR [options]           scan a root filesystem\n"
+	    "       lifebelt sbom FILE [options]            scan a CycloneDX or SPDX JSON SBOM\n"
 	    "       lifebelt db build|update|info ...       manage the vulnerability database\n"
 	    "       lifebelt version compare ECO A B|-      compare versions as ECO orders them\n"
 	    "       lifebelt --version | --help\n"
@@ -71,17 +75,32 @@ lb_cli_usage(FILE *f)
 	    "      --platform P         os/arch[/variant], or 'all' (default: the only one,\n"
 	    "                           else the host's, %s)\n"
 	    "      --image NAME[:TAG]   pick one image of an archive holding several\n"
+	    "registry options (image REF, registry):\n"
+	    "      --insecure           plain HTTP or unverified TLS, for this registry only\n"
+	    "      --ca-cert FILE       trust the CAs in FILE (PEM) instead of the system's\n"
+	    "      --username USER      with --password-stdin (or LIFEBELT_USERNAME and\n"
+	    "      --password-stdin     LIFEBELT_PASSWORD); else ~/.docker/config.json\n"
+	    "      --registry-timeout S connect timeout and stall window (default 30)\n"
 	    "  -f, --format FMT         %s (default table)\n"
 	    "  -o, --output FILE        write the report to FILE instead of stdout\n"
-	    "      --scanners LIST      vuln (default), or none for the inventory only\n"
+	    "      --scanners LIST      vuln (default), malware, or none for the inventory only\n"
+	    "      --clamav-db DIR      ClamAV databases (default /var/lib/clamav, else bundled)\n"
+	    "      --yara-rules PATH    YARA rule files or folders (repeatable)\n"
+	    "      --hash-list FILE     IOC list of sha256/sha1/md5 [name] lines (repeatable)\n"
+	    "      --malware-engines L  clamav,yara,hashlist,integrity (default all)\n"
 	    "      --db FILE            vulnerability database (default <cache>/db/lifebelt.db)\n"
 	    "      --severity LIST      report only these: UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL\n"
 	    "      --ignore-unfixed     hide vulnerabilities that have no fixed version\n"
 	    "      --exit-code N        exit N (1-63) when vulnerabilities remain after filters\n"
+	    "      --pkg-types LIST     os, library: the package kinds to report (default both)\n"
+	    "      --ignorefile FILE    exceptions (default ./.lifebeltignore[.yaml]); see\n"
+	    "                           docs/reports.md\n"
+	    "      --vex FILE           OpenVEX or CycloneDX VEX statements (repeatable)\n"
 	    "      --offline            never use the network (scans never do today)\n"
 	    "      --list-packages      table: list packages too when vulnerabilities are shown\n"
 	    "      --list-files         list each package's installed files (json, cyclonedx)\n"
 	    "      --cache-dir DIR      cache folder (default $XDG_CACHE_HOME/lifebelt)\n"
+	    "      --no-cache           neither read nor write the layer cache (<cache>/layers)\n"
 	    "  -j, --threads N          layers analysed in parallel (default: cores)\n"
 	    "  -q, --quiet              print errors only\n"
 	    "  -v, --verbose            more diagnostics (repeat for debug)\n"
@@ -171,7 +190,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(cmd, "image") != 0 && strcmp(cmd, "rootfs") != 0 && strcmp(cmd, "db") != 0 &&
-	    strcmp(cmd, "version") != 0) {
+	    strcmp(cmd, "version") != 0 && strcmp(cmd, "registry") != 0 && strcmp(cmd, "sbom") != 0) {
 		fprintf(stderr, "lifebelt: unknown command '%s'\n", cmd);
 		lb_cli_usage(stderr);
 		return EX_USAGE;
@@ -206,6 +225,10 @@ main(int argc, char **argv)
 		ex = lb_cmd_db(&cx, argc - 1, argv + 1, &cli);
 	else if (strcmp(cmd, "version") == 0)
 		ex = lb_cmd_version(&cx, argc - 1, argv + 1, &cli);
+	else if (strcmp(cmd, "registry") == 0)
+		ex = lb_cmd_registry(&cx, argc - 1, argv + 1, &cli);
+	else if (strcmp(cmd, "sbom") == 0)
+		ex = lb_cmd_sbom(&cx, argc - 1, argv + 1, &cli);
 	else
 		ex = lb_cmd_scan(&cx, argc - 1, argv + 1, &cli);
 

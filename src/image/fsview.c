@@ -17,6 +17,7 @@ struct fs_ent {
 	uint8_t *data;
 	char *link;
 	struct lb_inventory *facts;   /* from streaming analyzers; owned */
+	uint8_t *digest;              /* LB_DIGEST_LEN bytes from a file hook; owned */
 };
 
 struct fs_layer {
@@ -55,6 +56,7 @@ ent_free(struct fs_ent *e)
 	free(e->data);
 	free(e->link);
 	lb_inventory_free(e->facts);
+	free(e->digest);
 	free(e);
 }
 
@@ -140,10 +142,26 @@ lb_fsview_add_facts(struct lb_fsview *v, int layer, const char *path, unsigned m
 		return;
 	if (e->facts) {
 		lb_inventory_take_pkgs(e->facts, facts);
+		lb_inventory_take_malware(e->facts, facts);
 		lb_inventory_free(facts);
 	} else {
 		e->facts = facts;
 	}
+}
+
+void
+lb_fsview_set_digest(struct lb_fsview *v, int layer, const char *path, unsigned mode,
+    uint64_t real_size, const uint8_t *digest)
+{
+	struct fs_layer *l = &v->layers[layer];
+	struct fs_ent *e;
+
+	lb_fsview_add_facts(v, layer, path, mode, real_size, NULL);
+	e = lb_hmap_get(&l->ents, path, strlen(path));
+	if (!e->digest)
+		e->digest = lb_xmalloc(LB_DIGEST_LEN);
+	memcpy(e->digest, digest, LB_DIGEST_LEN);
+	e->f.digest = e->digest;
 }
 
 int
@@ -277,6 +295,7 @@ bind_hardlinks(struct fs_layer *l)
 		e->f.real_size = t->f.real_size;
 		e->f.truncated = t->f.truncated;
 		e->f.mode = t->f.mode;
+		e->f.digest = t->f.digest;
 		e->f.type = LB_FT_REG;
 	}
 }
@@ -504,4 +523,144 @@ lb_fsview_history(const struct lb_fsview *v, const char *path,
 		}
 	}
 	return 0;
+}
+
+int
+lb_fsview_each_entry(const struct lb_fsview *v, int (*fn)(void *arg, const struct lb_file *f),
+    void *arg)
+{
+	int r;
+
+	for (size_t i = 0; i < v->nsorted; i++) {
+		const struct fs_ent *e = v->sorted[i];
+		if (e->f.type == LB_FT_REG && (r = fn(arg, &e->f)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The first layer above `layer` that deletes or replaces path, or -1. */
+static int
+first_hider(const struct lb_fsview *v, const char *path, int layer)
+{
+	size_t n = strlen(path);
+
+	for (size_t i = (size_t)layer + 1; i < v->n; i++) {
+		const struct fs_layer *l = &v->layers[i];
+		if (hidden_by(l, path) || lb_hmap_get(&l->ents, path, n))
+			return (int)i;
+	}
+	return -1;
+}
+
+int
+lb_fsview_each_layer_facts(const struct lb_fsview *v,
+    int (*fn)(void *arg, const struct lb_file *f, const struct lb_inventory *facts, int hidden_by),
+    void *arg)
+{
+	const char *k;
+	void *val;
+	int r;
+
+	for (size_t i = 0; i < v->n; i++) {
+		size_t it = 0, ne = 0;
+		struct fs_ent **ents = NULL;
+
+		/* in byte order of path, so reports are stable */
+		while (lb_hmap_next(&v->layers[i].ents, &it, &k, &val)) {
+			struct fs_ent *e = val;
+			if (e->facts && e->f.type == LB_FT_REG) {
+				ents = lb_xrealloc(ents, (ne + 1) * sizeof(*ents));
+				ents[ne++] = e;
+			}
+		}
+		if (ne)
+			qsort(ents, ne, sizeof(*ents), ent_cmp);
+		for (size_t j = 0; j < ne; j++) {
+			const struct fs_ent *e = ents[j];
+			const struct fs_ent *fin = lb_hmap_get(&v->final, e->path, strlen(e->path));
+			int hb = fin == e ? -1 : first_hider(v, e->path, (int)i);
+			if ((r = fn(arg, &e->f, e->facts, hb)) != 0) {
+				free(ents);
+				return r;
+			}
+		}
+		free(ents);
+	}
+	return 0;
+}
+
+/* --- one layer out and back in (the layer cache, image/lcache.c) ------ */
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int
+lb_fsview_layer_entries(const struct lb_fsview *v, int layer,
+    int (*fn)(void *arg, const struct lb_file *f, const struct lb_inventory *facts), void *arg)
+{
+	const struct fs_layer *l = &v->layers[layer];
+	struct fs_ent **ents = lb_xcalloc(l->ents.len ? l->ents.len : 1, sizeof(*ents));
+	const char *k;
+	void *val;
+	size_t it = 0, ne = 0;
+	int r = 0;
+
+	while (lb_hmap_next(&l->ents, &it, &k, &val) && ne < l->ents.len)
+		ents[ne++] = val;
+	qsort(ents, ne, sizeof(*ents), ent_cmp);
+	for (size_t i = 0; i < ne && r == 0; i++)
+		r = fn(arg, &ents[i]->f, ents[i]->facts);
+	free(ents);
+	return r;
+}
+
+static int
+markers_of(const struct lb_hmap *m, int opaque, int (*fn)(void *arg, const char *path, int opaque),
+    void *arg)
+{
+	const char **keys = lb_xcalloc(m->len ? m->len : 1, sizeof(*keys));
+	const char *k;
+	void *val;
+	size_t it = 0, n = 0;
+	int r = 0;
+
+	while (lb_hmap_next(m, &it, &k, &val) && n < m->len)
+		keys[n++] = val;    /* the owned, NUL-terminated copy (add_key) */
+	qsort(keys, n, sizeof(*keys), str_cmp);
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = fn(arg, keys[i], opaque);
+	free(keys);
+	return r;
+}
+
+int
+lb_fsview_layer_markers(const struct lb_fsview *v, int layer,
+    int (*fn)(void *arg, const char *path, int opaque), void *arg)
+{
+	int r = markers_of(&v->layers[layer].wh, 0, fn, arg);
+
+	return r ? r : markers_of(&v->layers[layer].opq, 1, fn, arg);
+}
+
+void
+lb_fsview_layer_reset(struct lb_fsview *v, int layer)
+{
+	struct fs_layer *l = &v->layers[layer];
+	const char *k;
+	void *val;
+	size_t it = 0;
+
+	while (lb_hmap_next(&l->ents, &it, &k, &val))
+		ent_free(val);
+	lb_hmap_release(&l->ents);
+	lb_hmap_release(&l->wh);
+	lb_hmap_release(&l->opq);
+	for (size_t j = 0; j < l->nkeys; j++)
+		free(l->keys[j]);
+	free(l->keys);
+	memset(l, 0, sizeof(*l));
 }

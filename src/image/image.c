@@ -17,6 +17,7 @@
 #include "base/lb_limits.h"
 #include "image/fsview.h"
 #include "image/layers.h"
+#include "image/lcache.h"
 #include "image/store.h"
 #include "io/istream.h"
 
@@ -63,6 +64,12 @@ struct scan {
 	const char *kind;
 	struct img *imgs;
 	size_t nimgs, capimgs;
+	/* registry: the platform wanted; other platforms of an index are not
+	 * fetched, only listed (each manifest GET counts against rate limits) */
+	const char *remote_platform;
+	char **passed;
+	size_t npassed, cappassed;
+	struct lb_lcache *lc;    /* layer cache (image/lcache.h), or NULL */
 };
 
 const char *
@@ -164,7 +171,7 @@ read_blob(struct scan *s, const char *digest, int64_t size, const char *what, js
 		return -LB_E_LIMIT;
 	}
 	path = blob_path(digest);
-	if ((r = lb_store_open_file(s->st, path, &is, &fsize)) < 0) {
+	if ((r = lb_store_open_blob(s->st, digest, strcmp(what, "config") != 0, size, &is, &fsize)) < 0) {
 		lb_err(s->cx, "%s %s: blob is missing from '%s'", what, digest, s->input);
 		/* a missing blob is a broken image (65), not a missing input (66) */
 		if (r == -LB_E_NOTFOUND)
@@ -402,6 +409,37 @@ seen_before(struct scan *s, const char *digest)
 	return 0;
 }
 
+static int platform_matches(const char *want, const char *have);
+
+/* Registry: whether the index entry d is an image manifest of another
+ * platform than the one wanted, while list has more than one image (a
+ * single image is scanned whatever its platform, as on disk). Returns its
+ * platform (new string) when it is to be passed over, else NULL. */
+static char *
+remote_passed_over(struct scan *s, json_t *list, json_t *d)
+{
+	const char *mt = jstr(d, "mediaType");
+	size_t images = 0;
+	char *p;
+
+	if (!mt || (strcmp(mt, MT_OCI_MANIFEST) != 0 && strcmp(mt, MT_DOCKER_MANIFEST) != 0) ||
+	    is_attestation(d) || !json_is_object(json_object_get(d, "platform")))
+		return NULL;
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		json_t *e = json_array_get(list, i);
+		const char *emt = jstr(e, "mediaType");
+		images += emt && !is_attestation(e) && (strcmp(emt, MT_OCI_MANIFEST) == 0 ||
+		    strcmp(emt, MT_DOCKER_MANIFEST) == 0);
+	}
+	if (images < 2 || !(p = platform_of(json_object_get(d, "platform"))))
+		return NULL;
+	if (platform_matches(s->remote_platform, p)) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
 /* Walks a descriptor: an index recurses, a manifest is loaded. */
 static int
 load_desc(struct scan *s, json_t *desc, const char *name, int depth)
@@ -443,8 +481,16 @@ load_desc(struct scan *s, json_t *desc, const char *name, int depth)
 		r = -LB_E_FORMAT;
 		goto out;
 	}
-	for (size_t i = 0; i < json_array_size(list) && r >= 0; i++)
-		r = load_desc(s, json_array_get(list, i), name, depth + 1);
+	for (size_t i = 0; i < json_array_size(list) && r >= 0; i++) {
+		json_t *d = json_array_get(list, i);
+		if (s->remote_platform && (plat = remote_passed_over(s, list, d))) {
+			lb_xgrow(&s->passed, &s->cappassed, s->npassed + 1, sizeof(char *));
+			s->passed[s->npassed++] = plat;
+			plat = NULL;
+			continue;
+		}
+		r = load_desc(s, d, name, depth + 1);
+	}
 out:
 	json_decref(idx);
 	return r;
@@ -676,7 +722,11 @@ open_layer(struct walkjob *j, const struct layer_ref *l, const char *what, struc
 	int r, err;
 
 	*out = NULL;
-	if ((r = lb_store_open_file(j->s->st, l->path, &is, &size)) < 0)
+	/* a registry caps the download at the descriptor's size */
+	r = l->digest && lb_store_is_registry(j->s->st) ?
+	    lb_store_open_blob(j->s->st, l->digest, 0, l->size, &is, &size) :
+	    lb_store_open_file(j->s->st, l->path, &is, &size);
+	if (r < 0)
 		return r;
 	if (l->digest)
 		is = lb_is_digest(is, l->digest, l->size);
@@ -699,12 +749,20 @@ walk_one(struct walkjob *j, size_t i)
 	struct layer_ref *l = &j->m->layers[i];
 	struct lb_istream *is = NULL;
 	struct lb_walk_stats st;
+	struct lb_lcache_mark mark;
 	const char *kind = "none";
 	char *what;
 	int r;
 
 	memset(&st, 0, sizeof(st));
 	what = lb_xstrdup(l->digest ? l->digest : l->diff_id);
+	/* a layer analysed before (by diff ID, any image, any store): its blob
+	 * is not even opened */
+	if (lb_lcache_load(j->s->lc, j->s->cx, l->diff_id, j->v, (int)i, what)) {
+		r = 0;
+		goto out;
+	}
+	lb_lcache_mark(j->s->cx, &mark);
 	if ((r = open_layer(j, l, what, &is, &kind)) < 0) {
 		if (r == -LB_E_NOTFOUND && l->foreign) {
 			lb_warn(j->s->cx, "layer %s: foreign layer is not in the archive; not scanned", what);
@@ -729,6 +787,9 @@ walk_one(struct walkjob *j, size_t i)
 	lb_walk_stats_release(&st);
 	lb_debug(j->s->cx, "layer %s: %s, %llu entries, %llu files kept", what, kind,
 	    (unsigned long long)st.entries, (unsigned long long)st.captured);
+	/* only now: the blob was read to its end and both digests matched */
+	if (r >= 0)
+		lb_lcache_store(j->s->lc, j->s->cx, l->diff_id, j->v, (int)i, what, &mark);
 out:
 	lb_is_close(is);
 	free(what);
@@ -891,13 +952,24 @@ lb_image_scan(struct lb_ctx *cx, const struct lb_scan_opts *o, struct lb_invento
 
 	*out = NULL;
 	*nout = 0;
-	path = split_ref(o->input, &ref);
-	s.input = o->input;
-	if ((r = lb_store_open(cx, path, &s.st)) < 0)
+	if (o->registry) {
+		/* a registry is a third blob source behind the same store calls */
+		path = lb_xstrdup(o->ref_name);
+		s.input = o->ref_name;
+		s.remote_platform = plat && strcmp(plat, "all") != 0 ? plat : plat ? NULL : lb_host_platform();
+		r = lb_store_open_registry(cx, o->registry, o->repo, o->reference, o->ref_name, &s.st);
+	} else {
+		path = split_ref(o->input, &ref);
+		s.input = o->input;
+		r = lb_store_open(cx, path, &s.st);
+	}
+	if (r < 0)
 		goto out;
 	if ((r = collect_tops(&s, &tops, &ntops, &doc)) < 0)
 		goto out;
-	if (lb_store_is_dir(s.st))
+	if (lb_store_is_registry(s.st))
+		s.kind = "registry";
+	else if (lb_store_is_dir(s.st))
 		s.kind = "oci-layout";
 	else if (lb_store_has(s.st, "manifest.json"))
 		s.kind = "docker-archive";
@@ -957,7 +1029,7 @@ lb_image_scan(struct lb_ctx *cx, const struct lb_scan_opts *o, struct lb_invento
 		    load_desc(&s, tops[i].desc, tops[i].name, 0);
 	if (r < 0)
 		goto out;
-	if (s.nimgs == 0) {
+	if (s.nimgs == 0 && s.npassed == 0) {
 		lb_err(cx, "'%s' holds no image manifest that lifebelt can read", path);
 		r = -LB_E_FORMAT;
 		goto out;
@@ -978,10 +1050,18 @@ lb_image_scan(struct lb_ctx *cx, const struct lb_scan_opts *o, struct lb_invento
 			lb_err(cx, "'%s' has no image for platform %s; it has:", path, p);
 			for (size_t i = 0; i < s.nimgs; i++)
 				lb_err(cx, "  %s", s.imgs[i].platform ? s.imgs[i].platform : "(unknown)");
+			for (size_t i = 0; i < s.npassed; i++)
+				lb_err(cx, "  %s", s.passed[i]);
 			lb_err(cx, "choose with --platform OS/ARCH[/VARIANT] or --platform all");
 			r = -LB_E_NOTFOUND;
 			goto out;
 		}
+	}
+	/* the layer cache: on disk unless --no-cache, and in memory for the
+	 * other platforms of this run; off with a file hook (--scanners
+	 * malware), which must see every file of every layer */
+	if (!cx->file_hook) {
+		s.lc = lb_lcache_new(o->layer_cache, nsel > 1);
 	}
 	res = lb_xcalloc(nsel, sizeof(*res));
 	for (size_t i = 0; i < nsel; i++) {
@@ -1034,10 +1114,14 @@ out:
 	free(s.imgs);
 	json_decref(doc);
 	lb_store_free(s.st);
+	lb_lcache_free(s.lc);
 	for (size_t i = 0; i < s.nseen; i++)
 		free(s.seen_keys[i]);
 	free(s.seen_keys);
 	lb_hmap_release(&s.seen);
+	for (size_t i = 0; i < s.npassed; i++)
+		free(s.passed[i]);
+	free(s.passed);
 	free(path);
 	free(ref);
 	return r;

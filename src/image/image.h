@@ -7,10 +7,19 @@
 #include "analyze/inventory.h"
 #include "base/lb_ctx.h"
 
+struct lb_registry;
+
 struct lb_scan_opts {
 	const char *input;     /* path, for a layout optionally with ":TAG" or "@sha256:..." */
+	/* or an image on a registry (reg not owned): repo and a tag or digest;
+	 * ref_name ("docker.io/library/alpine:3.19") names it in reports */
+	struct lb_registry *registry;
+	const char *repo, *reference, *ref_name;
 	const char *platform;  /* NULL: the only one, else the host's; "all"; "os/arch[/variant]" */
 	const char *image;     /* "NAME[:TAG]" to pick one image of an archive holding several */
+	/* the layer cache folder (image/lcache.h), e.g. <cache>/layers; NULL:
+	 * no cache on disk (--no-cache). Not used with a file hook. */
+	const char *layer_cache;
 };
 
 /* Scans the image(s) selected by o. On success *out holds *nout new

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "analyze/analyzer.h"
 #include "base/lb_alloc.h"
 #include "base/lb_err.h"
@@ -140,6 +142,8 @@ struct member_src {
 	struct lb_tar *t;
 	int dfd;
 	const char *name;
+	int spill;             /* 1: the bytes are in descriptor fd (whole file) */
+	int fd;
 };
 
 static struct lb_istream *
@@ -147,6 +151,8 @@ member_open(const struct member_src *m, uint64_t max)
 {
 	int fd;
 
+	if (m->spill)
+		return lb_is_limit(lb_is_fd_range(m->fd, 0, max), max);
 	if (m->t)
 		return lb_tar_entry_stream(m->t, max);
 	fd = openat(m->dfd, m->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -221,6 +227,259 @@ stream_member(struct lb_ctx *cx, struct lb_fsview *v, int layer, const char *wha
 		lb_fsview_add_facts(v, layer, path, mode, size, NULL);
 	}
 	free(buf);
+	return r < 0 ? r : 0;
+}
+
+/* --- the per-file hook (--scanners malware; fsview.h) ------------------ */
+
+/* A file read whole: in memory (data, len) up to the hook's mem_cap, else
+ * in fd (a spilled copy in the scratch folder, or the file itself for a
+ * directory tree), with its digests computed on the way. */
+struct whole {
+	uint8_t *data;
+	size_t len;
+	int fd;
+	int own_fd;
+	uint8_t digest[LB_DIGEST_LEN];
+};
+
+static ssize_t
+src_read(struct lb_tar *t, int fd, void *buf, size_t n)
+{
+	ssize_t k;
+
+	if (t)
+		return lb_tar_read(t, buf, n);
+	do
+		k = read(fd, buf, n);
+	while (k < 0 && errno == EINTR);
+	return k < 0 ? -errno : k;
+}
+
+/* An unnamed file in the scratch folder (nothing to clean up on a crash). */
+static int
+spill_open(struct lb_ctx *cx)
+{
+	char *tmpl;
+	int fd;
+
+	if (!cx->scratch)
+		return -1;
+	fd = open(cx->scratch, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+	tmpl = lb_xasprintf("%s/spill.XXXXXX", cx->scratch);
+	fd = mkostemp(tmpl, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(tmpl);
+	free(tmpl);
+	return fd;
+}
+
+static int
+write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t k = write(fd, p, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return k < 0 ? -errno : -EIO;
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+static void
+whole_release(struct whole *w)
+{
+	free(w->data);
+	if (w->own_fd && w->fd >= 0)
+		close(w->fd);
+	w->data = NULL;
+	w->fd = -1;
+}
+
+/* Reads size bytes from the tar member t or from fd (a file of a directory
+ * tree, left open) into w. Returns 0, or < 0 when the source broke. */
+static int
+whole_read(struct lb_ctx *cx, struct lb_tar *t, int fd, const char *path, uint64_t size,
+    size_t mem_cap, uint64_t max_scan, unsigned want, struct whole *w)
+{
+	EVP_MD_CTX *md[3] = { NULL, NULL, NULL };
+	const EVP_MD *alg[3] = { EVP_md5(), EVP_sha1(), EVP_sha256() };
+	static const size_t off[3] = { LB_DIGEST_MD5, LB_DIGEST_SHA1, LB_DIGEST_SHA256 };
+	static const unsigned bit[3] = { LB_WANT_MD5, LB_WANT_SHA1, LB_WANT_SHA256 };
+	uint8_t chunk[64 << 10];     /* on the stack: no allocation per file */
+	uint64_t got = 0;
+	int r = 0, spill = size > mem_cap, hash_only = size > max_scan && size > mem_cap;
+
+	memset(w, 0, sizeof(*w));
+	w->fd = -1;
+	w->digest[LB_DIGEST_HAVE] = 0;
+	/* only the digests someone will compare (fsview.h LB_WANT_*) */
+	for (int i = 0; i < 3; i++)
+		if ((want & bit[i]) && (!(md[i] = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(md[i], alg[i], NULL)))
+			abort();    /* OpenSSL out of memory: abort as lb_x* do */
+	w->digest[LB_DIGEST_HAVE] = (uint8_t)(want & (LB_WANT_MD5 | LB_WANT_SHA1 | LB_WANT_SHA256));
+	if (hash_only) {
+		spill = 1;                     /* only hashed: scan() gets neither bytes nor fd */
+	} else if (spill && !t) {
+		w->fd = fd;                    /* a file on disk: scan it in place */
+	} else if (spill) {
+		if ((w->fd = spill_open(cx)) < 0) {
+			lb_warn(cx, "'%s' (%llu bytes) is over %zu MiB and there is no scratch folder to "
+			    "hold it: only its first %zu MiB are scanned", path, (unsigned long long)size,
+			    mem_cap >> 20, mem_cap >> 20);
+			spill = 0;
+		} else {
+			w->own_fd = 1;
+		}
+	}
+	if (!spill) {
+		size_t n = size < mem_cap ? (size_t)size : mem_cap;
+		w->data = lb_xmalloc(n + 1);
+		while (got < n) {
+			ssize_t k = src_read(t, fd, w->data + got, n - (size_t)got);
+			if (k <= 0) {
+				r = k < 0 ? (int)k : -LB_E_FORMAT;
+				goto out;
+			}
+			for (int i = 0; i < 3; i++)
+				if (md[i])
+					EVP_DigestUpdate(md[i], w->data + got, (size_t)k);
+			got += (size_t)k;
+		}
+		w->data[n] = 0;
+		w->len = n;
+	}
+	/* the rest (or all, when spilled) goes by in chunks */
+	while (got < size) {
+		ssize_t k = src_read(t, fd, chunk, size - got < sizeof(chunk) ? (size_t)(size - got) : sizeof(chunk));
+		if (k <= 0) {
+			r = k < 0 ? (int)k : -LB_E_FORMAT;
+			goto out;
+		}
+		for (int i = 0; i < 3; i++)
+			if (md[i])
+				EVP_DigestUpdate(md[i], chunk, (size_t)k);
+		if (spill && t && w->fd >= 0 && (r = write_all(w->fd, chunk, (size_t)k)) < 0) {
+			lb_err(cx, "cannot write into the scratch folder: %s", strerror(-r));
+			goto out;
+		}
+		got += (size_t)k;
+	}
+	for (int i = 0; i < 3; i++)
+		if (md[i])
+			EVP_DigestFinal_ex(md[i], w->digest + off[i], NULL);
+	if (spill && !t && w->fd >= 0 && lseek(w->fd, 0, SEEK_SET) < 0)
+		r = -errno;
+out:
+	for (int i = 0; i < 3; i++)
+		EVP_MD_CTX_free(md[i]);
+	if (r < 0)
+		whole_release(w);
+	return r;
+}
+
+/* Reads a regular file whole, gives it to the hook and to the analyzers
+ * (streaming ones, and captures for interests), and records its digests
+ * and the hook's findings in the view. t: a tar member, else fd and the
+ * directory dfd/name of a tree's file. */
+static int
+hook_member(struct lb_ctx *cx, struct lb_fsview *v, int layer, const char *what, struct lb_tar *t,
+    int dfd, int fd, const char *name, const char *path, unsigned mode, uint64_t size,
+    struct lb_walk_stats *st)
+{
+	const struct lb_file_hook *h = cx->file_hook;
+	struct lb_inventory *facts = lb_inventory_new();
+	struct member_src ms = { .t = t, .dfd = dfd, .name = name };
+	struct lb_file f;
+	struct whole w;
+	uint32_t cap = interest(path, strlen(path));
+	unsigned want = h->want(h->arg, path, mode, size);
+	int keep = (want & LB_WANT_KEEP) != 0, r;
+
+	const struct lb_analyzer_ops *ops[8];
+	uint64_t scap, max_scan = h->max_scan;
+
+	size_t mem_cap = h->mem_cap;
+	int nstream = streamers(path, strlen(path), mode, ops, &scap) > 0;
+
+	/* a file over the scanner's limit (or that it does not read at all)
+	 * is only hashed, in chunks; unless an analyzer streams it or wants
+	 * it kept: then it is read whole (in the scratch folder past mem_cap) */
+	if (!(want & LB_WANT_BYTES))
+		max_scan = 0;
+	if (nstream || cap || keep) {
+		max_scan = UINT64_MAX;
+		if (mem_cap < LB_MAX_STREAM_BUFFER)
+			mem_cap = LB_MAX_STREAM_BUFFER;
+	}
+	if (!(want & LB_WANT_BYTES) && !nstream && !cap && !keep)
+		mem_cap = 0;
+	if ((r = whole_read(cx, t, fd, path, size, mem_cap, max_scan, want, &w)) < 0) {
+		if (t)
+			lb_err(cx, "layer %s: cannot read '%s': %s", what, path, lb_tar_error(t));
+		else
+			lb_warn(cx, "cannot read '%s': %s", path, lb_strerror(r));
+		lb_inventory_free(facts);
+		return t ? -LB_E_FORMAT : 0;
+	}
+	memset(&f, 0, sizeof(f));
+	f.path = path;
+	f.data = w.data;
+	f.size = w.len;
+	f.real_size = size;
+	f.layer = layer;
+	f.mode = mode;
+	f.type = LB_FT_REG;
+	f.digest = w.digest;
+	if ((r = h->scan(h->arg, cx, &f, (want & LB_WANT_BYTES) ? w.data : NULL, w.len,
+	    (want & LB_WANT_BYTES) ? w.fd : -1, facts)) < 0)
+		lb_err(cx, "layer %s: the malware scanner failed on '%s': %s", what, path, lb_strerror(r));
+	/* the analyzers read the same bytes */
+	if (r >= 0) {
+		if (w.data) {
+			r = stream_member(cx, v, layer, what, &ms, path, mode, size, w.data, w.len);
+		} else if (w.fd >= 0) {
+			ms.t = NULL;
+			ms.spill = 1;
+			ms.fd = w.fd;
+			r = stream_member(cx, v, layer, what, &ms, path, mode, size, NULL, 0);
+		}
+	}
+	if (r >= 0 && (cap || keep)) {
+		size_t n;
+		uint8_t *data;
+
+		if (keep && cap < LB_MAX_PKGDB)
+			cap = LB_MAX_PKGDB;
+		n = size < cap ? (size_t)size : cap;
+		if (w.data && n > w.len)
+			n = w.len;
+		if ((r = lb_fsview_reserve(v, n)) < 0) {
+			lb_err(cx, "layer %s: cannot keep '%s': the image's package databases and "
+			    "other kept files pass %u MiB", what, path, LB_MAX_CAPTURE >> 20);
+		} else {
+			data = lb_xmalloc(n + 1);
+			if (w.data) {
+				memcpy(data, w.data, n);
+			} else if (w.fd < 0 || pread(w.fd, data, n, 0) != (ssize_t)n) {
+				lb_warn(cx, "layer %s: cannot read '%s' back from the scratch folder", what, path);
+				n = 0;
+			}
+			lb_fsview_add_take(v, layer, path, mode, data, n, size, size > n);
+			st->captured++;
+			st->captured_bytes += n;
+		}
+	}
+	lb_fsview_add_facts(v, layer, path, mode, size, facts->nmalware ? facts : NULL);
+	if (!facts->nmalware)
+		lb_inventory_free(facts);
+	lb_fsview_set_digest(v, layer, path, mode, size, w.digest);
+	whole_release(&w);
 	return r < 0 ? r : 0;
 }
 
@@ -332,6 +591,12 @@ lb_layer_walk_tar(struct lb_ctx *cx, struct lb_istream *is, struct lb_fsview *v,
 			lb_fsview_add(v, layer, path, LB_FT_HARDLINK, e.mode, NULL, 0, 0, link, 0);
 			break;
 		case LB_FT_REG:
+			if (cx->file_hook) {
+				if ((r = hook_member(cx, v, layer, what, t, -1, -1, NULL, path, e.mode, e.size,
+				    st)) < 0)
+					goto out;
+				break;
+			}
 			cap = interest(path, (size_t)n);
 			if (!cap) {
 				struct member_src ms = { .t = t };
@@ -460,6 +725,17 @@ dir_file(struct dirwalk *w, int dfd, const char *name, size_t plen, const struct
 	ssize_t k;
 	int fd;
 
+	if (w->cx->file_hook) {
+		fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0) {
+			lb_warn(w->cx, "cannot open '%s': %s", w->path, strerror(errno));
+			return;
+		}
+		hook_member(w->cx, w->v, w->layer, "rootfs", NULL, dfd, fd, name, w->path, sb->st_mode,
+		    (uint64_t)sb->st_size, w->st);
+		close(fd);
+		return;
+	}
 	if (!cap) {
 		struct member_src ms = { .dfd = dfd, .name = name };
 		stream_member(w->cx, w->v, w->layer, "rootfs", &ms, w->path, sb->st_mode,

@@ -2,7 +2,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <linux/openat2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include "base/lb_limits.h"
 #include "image/layers.h"
 #include "io/tar.h"
+#include "registry/client.h"
 
 struct member {
 	char *path;
@@ -24,7 +27,20 @@ struct member {
 	uint64_t off, size;
 };
 
+/* A manifest fetched from a registry, kept for the scan. */
+struct remote_doc {
+	char *digest;
+	struct lb_buf body;
+};
+
 struct lb_store {
+	struct lb_ctx *cx;
+	struct lb_registry *reg;  /* registry store (not owned), or NULL */
+	char *repo;
+	char *index;              /* registry: the synthesized index.json */
+	struct remote_doc *docs;
+	size_t ndocs, capdocs;
+	pthread_mutex_t lock;     /* registry: docs */
 	int dirfd;           /* directory store, or -1 */
 	int fd;              /* archive file, or -1 */
 	struct lb_hmap idx;  /* path -> struct member * */
@@ -192,6 +208,16 @@ lb_store_free(struct lb_store *s)
 {
 	if (!s)
 		return;
+	if (s->reg) {
+		for (size_t i = 0; i < s->ndocs; i++) {
+			free(s->docs[i].digest);
+			lb_buf_release(&s->docs[i].body);
+		}
+		free(s->docs);
+		free(s->repo);
+		free(s->index);
+		pthread_mutex_destroy(&s->lock);
+	}
 	if (s->dirfd >= 0)
 		close(s->dirfd);
 	if (s->fd >= 0)
@@ -204,6 +230,12 @@ lb_store_free(struct lb_store *s)
 	free(s->members);
 	lb_hmap_release(&s->idx);
 	free(s);
+}
+
+int
+lb_store_is_registry(const struct lb_store *s)
+{
+	return s->reg != NULL;
 }
 
 int
@@ -267,6 +299,8 @@ lb_store_has(const struct lb_store *s, const char *rel)
 	struct stat st;
 	int fd, ok;
 
+	if (s->reg)
+		return strcmp(rel, "index.json") == 0;
 	if (s->dirfd >= 0) {
 		if ((fd = dir_open(s, rel)) < 0)
 			return 0;
@@ -285,6 +319,20 @@ lb_store_open_file(struct lb_store *s, const char *rel, struct lb_istream **is, 
 	int fd;
 
 	*is = NULL;
+	if (s->reg) {
+		if (strcmp(rel, "index.json") == 0) {
+			*size = strlen(s->index);
+			*is = lb_is_mem(s->index, *size);
+			return 0;
+		}
+		if (strncmp(rel, "blobs/sha256/", 13) == 0) {
+			char *d = lb_xasprintf("sha256:%s", rel + 13);
+			int r = lb_digest_valid(d) ? lb_store_open_blob(s, d, 0, -1, is, size) : -LB_E_NOTFOUND;
+			free(d);
+			return r;
+		}
+		return -LB_E_NOTFOUND;
+	}
 	if (s->dirfd >= 0) {
 		fd = dir_open(s, rel);
 		if (fd < 0)
@@ -327,4 +375,145 @@ lb_store_read(struct lb_store *s, const char *rel, struct lb_buf *b)
 		r = (int)n;
 	lb_is_close(is);
 	return r < 0 ? r : 0;
+}
+
+/* --- registry stores ------------------------------------------------- */
+
+static const struct lb_buf *
+doc_find(struct lb_store *s, const char *digest)
+{
+	const struct lb_buf *b = NULL;
+
+	pthread_mutex_lock(&s->lock);
+	for (size_t i = 0; i < s->ndocs && !b; i++)
+		if (strcmp(s->docs[i].digest, digest) == 0)
+			b = &s->docs[i].body;
+	pthread_mutex_unlock(&s->lock);
+	return b;
+}
+
+/* Keeps m's body (moved out of m) under its digest; returns it. */
+static const struct lb_buf *
+doc_keep(struct lb_store *s, struct lb_manifest *m)
+{
+	const struct lb_buf *b;
+
+	pthread_mutex_lock(&s->lock);
+	lb_xgrow(&s->docs, &s->capdocs, s->ndocs + 1, sizeof(*s->docs));
+	s->docs[s->ndocs].digest = lb_xstrdup(m->digest);
+	s->docs[s->ndocs].body = m->body;
+	m->body = LB_BUF_INIT(0);
+	b = &s->docs[s->ndocs++].body;
+	pthread_mutex_unlock(&s->lock);
+	return b;
+}
+
+int
+lb_store_open_blob(struct lb_store *s, const char *digest, int manifest, int64_t want,
+    struct lb_istream **is, uint64_t *size)
+{
+	const struct lb_buf *b;
+	struct lb_manifest m;
+	char *path;
+	int r;
+
+	*is = NULL;
+	if (!s->reg) {
+		path = lb_xasprintf("blobs/sha256/%s", digest + 7);
+		r = lb_store_open_file(s, path, is, size);
+		free(path);
+		return r;
+	}
+	if (!manifest) {
+		*size = 0;
+		return lb_registry_open_blob(s->reg, s->repo, digest, want, is);
+	}
+	if (!(b = doc_find(s, digest))) {
+		if ((r = lb_registry_manifest(s->reg, s->repo, digest, 0, &m)) < 0)
+			return r == -LB_E_NOTFOUND ? -LB_E_FORMAT : r;
+		b = doc_keep(s, &m);
+		lb_manifest_release(&m);
+	}
+	/* the caller checks the digest again, through lb_is_digest */
+	*size = b->len;
+	*is = lb_is_mem(b->p ? (const void *)b->p : "", b->len);
+	return 0;
+}
+
+#define MT_SCHEMA1 "application/vnd.docker.distribution.manifest.v1"
+
+/* The media type of a manifest body: its own mediaType, else the
+ * Content-Type when it is a manifest type, else guessed from the shape. */
+static char *
+doc_media_type(struct lb_ctx *cx, const struct lb_manifest *m, const char *what)
+{
+	json_t *doc = json_loadb(m->body.p ? (const char *)m->body.p : "", m->body.len, 0, NULL);
+	const char *own = json_string_value(json_object_get(doc, "mediaType"));
+	const char *ct = m->media_type;
+	char *out = NULL;
+
+	if (!json_is_object(doc)) {
+		lb_err(cx, "malformed manifest of %s: not a JSON object", what);
+		goto out;
+	}
+	if ((ct && strncmp(ct, MT_SCHEMA1, strlen(MT_SCHEMA1)) == 0) ||
+	    json_integer_value(json_object_get(doc, "schemaVersion")) == 1) {
+		lb_err(cx, "%s is a Docker schema 1 image, which is deprecated and not supported", what);
+		goto out;
+	}
+	/* distribution-spec: the body's mediaType must agree with Content-Type */
+	if (own && ct && strncmp(ct, "application/vnd.", 16) == 0 && strcmp(own, ct) != 0) {
+		lb_err(cx, "malformed manifest of %s: its mediaType is not its Content-Type '%s'", what, ct);
+		goto out;
+	}
+	if (own)
+		out = lb_xstrdup(own);
+	else if (ct && strncmp(ct, "application/vnd.", 16) == 0)
+		out = lb_xstrdup(ct);
+	else if (json_object_get(doc, "manifests"))
+		out = lb_xstrdup("application/vnd.oci.image.index.v1+json");
+	else
+		out = lb_xstrdup("application/vnd.oci.image.manifest.v1+json");
+out:
+	json_decref(doc);
+	return out;
+}
+
+int
+lb_store_open_registry(struct lb_ctx *cx, struct lb_registry *reg, const char *repo, const char *reference,
+    const char *name, struct lb_store **out)
+{
+	struct lb_store *s = lb_xcalloc(1, sizeof(*s));
+	struct lb_manifest m;
+	json_t *idx, *desc;
+	char *mt = NULL;
+	int r;
+
+	*out = NULL;
+	s->cx = cx;
+	s->reg = reg;
+	s->dirfd = s->fd = -1;
+	s->repo = lb_xstrdup(repo);
+	pthread_mutex_init(&s->lock, NULL);
+	if ((r = lb_registry_manifest(reg, repo, reference, 0, &m)) < 0)
+		goto out;
+	if (!(mt = doc_media_type(cx, &m, name))) {
+		lb_manifest_release(&m);
+		r = -LB_E_FORMAT;
+		goto out;
+	}
+	desc = json_pack("{s:s, s:s, s:I, s:{s:s}}", "mediaType", mt, "digest", m.digest,
+	    "size", (json_int_t)m.size, "annotations", "io.containerd.image.name", name);
+	idx = json_pack("{s:i, s:[o]}", "schemaVersion", 2, "manifests", desc);
+	s->index = json_dumps(idx, JSON_COMPACT);
+	json_decref(idx);
+	doc_keep(s, &m);
+	lb_manifest_release(&m);
+	*out = s;
+	s = NULL;
+	r = 0;
+out:
+	free(mt);
+	lb_store_free(s);
+	return r;
 }

@@ -6,6 +6,12 @@
  * Alpine 3.18.4 -> v3.18). Language packages match OSV ranges (ECOSYSTEM,
  * SEMVER) and explicit version lists. Versions compare with the
  * ecosystem's own rules (vercmp.h).
+ *
+ * Speed: each (ecosystem, distro, package) key is looked up once per
+ * inventory (packages of one source share it), in the pre-compiled form
+ * lb_vulndb_lookup gives; an installed version is validated once and then
+ * compared with the comparator directly; a vulnerability's details are
+ * read only when it matches, once per inventory.
  */
 #pragma once
 #include "analyze/inventory.h"
@@ -17,10 +23,6 @@
  * inv->vulns_scanned. Returns 0 or < 0 for an internal failure; versions
  * that cannot be compared are warnings. */
 int lb_match_inventory(struct lb_ctx *cx, struct lb_vulndb *db, struct lb_inventory *inv);
-
-/* Whether version (in ecosystem) is affected by a: 1 yes, 0 no, < 0 when
- * a version cannot be compared (-LB_E_FORMAT) or the ranges are malformed. */
-int lb_match_advisory(const struct lb_advisory *a, const char *ecosystem, const char *version);
 
 /* The feed's key for the distribution release in os ("debian:bookworm",
  * "alpine:v3.18", "ubuntu:22.04", ...), new string, or NULL if unknown. */

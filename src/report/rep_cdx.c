@@ -275,6 +275,15 @@ write_image(struct cdx *c, size_t r)
 		prop(w, "lifebelt:image:diffID", inv->layers[i].diff_id);
 	for (size_t i = 0; i < inv->nwarnings; i++)
 		prop(w, "lifebelt:image:warning", inv->warnings[i]);
+	/* --scanners malware: one property per finding (docs/malware.md) */
+	for (size_t i = 0; i < inv->nmalware; i++) {
+		const struct lb_malware_finding *m = &inv->malware[i];
+		char *v = lb_xasprintf("%s %s %s %s %s layer=%d hiddenBy=%d sha256=%s",
+		    m->severity ? m->severity : "UNKNOWN", m->kind, m->engine, m->signature, m->path,
+		    m->layer, m->hidden_by, m->sha256 ? m->sha256 : "-");
+		prop(w, "lifebelt:malware", v);
+		free(v);
+	}
 	lb_jw_arr_end(w);
 	lb_jw_obj_end(w);
 	free(ref);
@@ -307,6 +316,26 @@ write_os(struct cdx *c, size_t r)
 	free(ref);
 }
 
+/* bom-1.6 hash-alg of an "ALGO:HEX" digest, or NULL when the schema has
+ * no name for it or the hex is not a length the schema accepts. */
+static const char *
+cdx_hash_alg(const char *digest)
+{
+	static const struct { const char *algo, *alg; size_t hexlen; } map[] = {
+		{ "md5", "MD5", 32 }, { "sha1", "SHA-1", 40 }, { "sha256", "SHA-256", 64 },
+		{ "sha384", "SHA-384", 96 }, { "sha512", "SHA-512", 128 },
+	};
+	const char *colon = strchr(digest, ':');
+
+	for (size_t i = 0; colon && i < sizeof(map) / sizeof(map[0]); i++)
+		if (strlen(map[i].algo) == (size_t)(colon - digest) &&
+		    strncmp(digest, map[i].algo, (size_t)(colon - digest)) == 0 &&
+		    strlen(colon + 1) == map[i].hexlen &&
+		    strspn(colon + 1, "0123456789abcdef") == map[i].hexlen)
+			return map[i].alg;
+	return NULL;
+}
+
 static void
 write_pkg(struct cdx *c, size_t r, size_t i)
 {
@@ -331,6 +360,16 @@ write_pkg(struct cdx *c, size_t r, size_t i)
 		lb_jw_obj_end(w);
 		lb_jw_arr_end(w);
 	}
+	if (p->digest && cdx_hash_alg(p->digest)) {
+		/* the package's own archive (a jar's SHA-1) */
+		lb_jw_key(w, "hashes");
+		lb_jw_arr_begin(w);
+		lb_jw_obj_begin(w);
+		lb_jw_kstr(w, "alg", cdx_hash_alg(p->digest));
+		lb_jw_kstr(w, "content", strchr(p->digest, ':') + 1);
+		lb_jw_obj_end(w);
+		lb_jw_arr_end(w);
+	}
 	if (p->purl && p->purl[0])
 		lb_jw_kstr(w, "purl", p->purl);
 	lb_jw_key(w, "properties");
@@ -343,6 +382,8 @@ write_pkg(struct cdx *c, size_t r, size_t i)
 	prop(w, "lifebelt:pkg:srcVersion", p->src_version);
 	prop(w, "lifebelt:pkg:maintainer", p->maintainer);
 	prop(w, "lifebelt:pkg:dbPath", p->db_path);
+	/* read back by lifebelt sbom: an owned language package is not matched */
+	prop(w, "lifebelt:pkg:owner", p->owner);
 	prop_uint(w, "lifebelt:pkg:fileCount", p->nfiles);
 	if (p->layer >= 0 && (size_t)p->layer < inv->nlayers) {
 		const struct lb_layer_info *l = &inv->layers[p->layer];

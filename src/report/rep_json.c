@@ -1,6 +1,6 @@
 /* rep_json.c - lifebelt's own JSON report (--format json).
  * The shape is documented in docs/json-schema.md and checked by
- * docs/lifebelt-report-1.1.schema.json; change the three together and bump
+ * docs/lifebelt-report-1.2.schema.json; change the three together and bump
  * LB_JSON_SCHEMA_VERSION (minor for additions, major for breaking changes)
  * and the schema file's name with it.
  */
@@ -15,9 +15,10 @@
 #include "base/lb_err.h"
 #include "base/lb_json_w.h"
 #include "match/match.h"
+#include "policy/policy.h"
 #include "base/lb_banned.h"
 
-#define LB_JSON_SCHEMA_VERSION "1.1"
+#define LB_JSON_SCHEMA_VERSION "1.2"
 
 #ifndef LB_VERSION
 #define LB_VERSION "0.0.0"
@@ -111,12 +112,28 @@ write_pkg(struct lb_jw *w, const struct lb_pkg *p, const struct lb_inventory *in
 	lb_jw_kbool(w, "declared", p->declared);
 	lb_jw_kstr(w, "owner", p->owner);
 	lb_jw_kuint(w, "fileCount", p->nfiles);
+	/* optional members, present only when known */
+	if (p->modularity)
+		lb_jw_kstr(w, "modularityLabel", p->modularity);
+	if (p->digest)
+		lb_jw_kstr(w, "digest", p->digest);
 	if (with_files) {
 		lb_jw_key(w, "files");
 		lb_jw_arr_begin(w);
 		for (size_t i = 0; i < p->nfiles; i++)
 			lb_jw_str(w, p->files[i]);
 		lb_jw_arr_end(w);
+		if (p->digests) {
+			lb_jw_key(w, "fileDigests");
+			lb_jw_arr_begin(w);
+			for (size_t i = 0; i < p->nfiles; i++) {
+				if (p->digests[i])
+					lb_jw_str(w, p->digests[i]);
+				else
+					lb_jw_null(w);
+			}
+			lb_jw_arr_end(w);
+		}
 	}
 	lb_jw_obj_end(w);
 }
@@ -179,6 +196,39 @@ write_finding(struct lb_jw *w, const struct lb_finding *f, const struct lb_inven
 	lb_jw_kstr(w, "dataSource", f->source);
 	lb_jw_kstr(w, "title", f->title);
 	lb_jw_kstr(w, "primaryUrl", f->url);
+	/* (1.2) only in "suppressed": why the finding does not count */
+	if (f->sup_kind) {
+		lb_jw_key(w, "suppression");
+		lb_jw_obj_begin(w);
+		lb_jw_kstr(w, "kind", f->sup_kind);
+		lb_jw_kstr(w, "status", f->sup_status);
+		lb_jw_kstr(w, "justification", f->sup_justification);
+		lb_jw_kstr(w, "reason", f->sup_reason);
+		lb_jw_kstr(w, "source", f->sup_source);
+		lb_jw_obj_end(w);
+	}
+	lb_jw_obj_end(w);
+}
+
+static void
+write_malware(struct lb_jw *w, const struct lb_malware_finding *m, const struct lb_inventory *inv)
+{
+	lb_jw_obj_begin(w);
+	lb_jw_kstr(w, "kind", m->kind);
+	lb_jw_kstr(w, "engine", m->engine);
+	lb_jw_kstr(w, "signature", m->signature);
+	lb_jw_kstr(w, "path", m->path);
+	if (m->layer >= 0 && (size_t)m->layer < inv->nlayers)
+		lb_jw_kint(w, "layer", m->layer);
+	else
+		lb_jw_knull(w, "layer");
+	if (m->hidden_by >= 0 && (size_t)m->hidden_by < inv->nlayers)
+		lb_jw_kint(w, "hiddenBy", m->hidden_by);
+	else
+		lb_jw_knull(w, "hiddenBy");
+	lb_jw_kstr(w, "sha256", m->sha256);
+	lb_jw_kstr(w, "severity", severity_name(m->severity));
+	lb_jw_kstr(w, "detail", m->detail);
 	lb_jw_obj_end(w);
 }
 
@@ -214,7 +264,55 @@ write_result(struct lb_jw *w, const struct lb_inventory *inv, int with_files)
 		}
 		lb_jw_arr_end(w);
 	}
+	/* (1.2) findings an ignore file or a VEX document set aside */
+	lb_jw_key(w, "suppressed");
+	if (!inv->vulns_scanned) {
+		lb_jw_null(w);
+	} else {
+		lb_jw_arr_begin(w);
+		for (size_t i = 0; i < inv->nsuppressed; i++)
+			if (!LB_NEVER(inv->suppressed[i].pkg >= inv->npkgs || !inv->suppressed[i].id))
+				write_finding(w, &inv->suppressed[i], inv);
+		lb_jw_arr_end(w);
+	}
+	/* only with --scanners malware (docs/malware.md) */
+	if (inv->malware_scanned) {
+		lb_jw_key(w, "malware");
+		lb_jw_arr_begin(w);
+		for (size_t i = 0; i < inv->nmalware; i++)
+			write_malware(w, &inv->malware[i], inv);
+		lb_jw_arr_end(w);
+	}
 	lb_jw_obj_end(w);
+}
+
+/* (1.2) every exception read, and what became of it */
+static void
+write_exceptions(struct lb_jw *w, const struct lb_policy *pol)
+{
+	size_t n;
+	const struct lb_policy_rule *rules = lb_policy_rules(pol, &n);
+
+	lb_jw_key(w, "exceptions");
+	lb_jw_arr_begin(w);
+	for (size_t i = 0; i < n; i++) {
+		const struct lb_policy_rule *r = &rules[i];
+
+		lb_jw_obj_begin(w);
+		lb_jw_kstr(w, "kind", r->kind);
+		lb_jw_kstr(w, "id", r->id);
+		lb_jw_kstr(w, "purl", r->purl);
+		lb_jw_kstr(w, "path", r->path);
+		lb_jw_kstr(w, "expires", r->expires);
+		lb_jw_kstr(w, "status", r->status);
+		lb_jw_kstr(w, "justification", r->justification);
+		lb_jw_kstr(w, "reason", r->reason);
+		lb_jw_kstr(w, "source", r->where);
+		lb_jw_kstr(w, "state", lb_policy_rule_state(r));
+		lb_jw_kuint(w, "matched", r->hits);
+		lb_jw_obj_end(w);
+	}
+	lb_jw_arr_end(w);
 }
 
 static int
@@ -241,6 +339,7 @@ json_write(struct lb_ctx *cx, const struct lb_report *rep, FILE *out)
 		if (rep->results[i])
 			write_result(&w, rep->results[i], rep->with_files);
 	lb_jw_arr_end(&w);
+	write_exceptions(&w, rep->policy);
 	lb_jw_obj_end(&w);
 	return lb_jw_finish(&w);
 }

@@ -13,11 +13,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "base/lb_alloc.h"
 #include "base/lb_err.h"
 #include "match/match.h"
+#include "policy/policy.h"
 #include "base/lb_banned.h"
 
 enum { COL_NAME, COL_VERSION, COL_ARCH, COL_SOURCE, COL_LAYER, NCOLS };
@@ -165,7 +167,7 @@ static const char *const vcol_title[NVCOLS] = {
 };
 
 /* Titles are cut to this many characters; the JSON report has them whole. */
-#define MAX_TITLE 60
+#define MAX_TITLE 60   /* when the width is unknown */
 
 /* LB_SEV_*; a severity the database did not normalise counts as unknown. */
 static int
@@ -239,9 +241,32 @@ finding_cmp(const void *a, const void *b, void *arg)
 	return x < y ? -1 : x > y;     /* the same ID in two packages of one name */
 }
 
-/* A summary line by severity, then one row per finding, most severe first. */
+/* The width to fit the table to: $COLUMNS when it is a number (set by
+ * shells and by users who want a width), else the terminal's when out is
+ * one, else 0: titles are then cut at MAX_TITLE as before. */
+static size_t
+term_width(FILE *out)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+
+	if (env && *env) {
+		char *end;
+		long n = strtol(env, &end, 10);
+
+		if (!*end && n > 0 && n < 100000)
+			return (size_t)n;
+	}
+	if (isatty(fileno(out)) && ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 0;
+}
+
+/* A summary line by severity, then one row per finding, most severe first.
+ * With a width (cols > 0), the TITLE column takes what the others leave,
+ * but never less than 10 characters; the others are never cut. */
 static void
-write_vulns(FILE *out, const struct lb_inventory *inv, int color)
+write_vulns(FILE *out, const struct lb_inventory *inv, int color, size_t cols)
 {
 	size_t count[LB_SEV_CRITICAL + 1] = { 0 }, w[NVCOLS], n = 0;
 	const struct lb_finding **order;
@@ -258,6 +283,14 @@ write_vulns(FILE *out, const struct lb_inventory *inv, int color)
 	fprintf(out, "Vulnerabilities: %zu (CRITICAL: %zu, HIGH: %zu, MEDIUM: %zu, LOW: %zu, "
 	    "UNKNOWN: %zu)\n", n, count[LB_SEV_CRITICAL], count[LB_SEV_HIGH], count[LB_SEV_MEDIUM],
 	    count[LB_SEV_LOW], count[LB_SEV_UNKNOWN]);
+	if (inv->nsuppressed) {
+		size_t nvex = 0;
+
+		for (size_t i = 0; i < inv->nsuppressed; i++)
+			nvex += inv->suppressed[i].sup_kind && strcmp(inv->suppressed[i].sup_kind, "vex") == 0;
+		fprintf(out, "Set aside: %zu (ignore: %zu, vex: %zu)\n", inv->nsuppressed,
+		    inv->nsuppressed - nvex, nvex);
+	}
 	if (n == 0) {
 		free(order);
 		return;
@@ -277,7 +310,6 @@ write_vulns(FILE *out, const struct lb_inventory *inv, int color)
 		rows[i][VC_INST] = safe_dup(f->installed);
 		rows[i][VC_FIXED] = safe_dup(f->fixed);
 		rows[i][VC_TITLE] = safe_dup(f->title);
-		cut(rows[i][VC_TITLE], MAX_TITLE);
 		for (int c = 0; c < NVCOLS; c++) {
 			size_t cw = width(rows[i][c]);
 
@@ -289,6 +321,18 @@ write_vulns(FILE *out, const struct lb_inventory *inv, int color)
 			if (cw > w[c])
 				w[c] = cw > MAX_COL_WIDTH ? MAX_COL_WIDTH : cw;
 		}
+	}
+	{
+		size_t used = 0, max_title = MAX_TITLE;
+
+		for (int c = 0; c < VC_TITLE; c++)
+			used += w[c] + 2;
+		if (cols)
+			max_title = cols > used + 10 ? cols - used : 10;
+		for (size_t i = 0; i < n; i++)
+			cut(rows[i][VC_TITLE], max_title < 4 ? 4 : max_title);
+		if (w[VC_TITLE] > max_title)
+			w[VC_TITLE] = max_title;
 	}
 	write_row_n(out, (char *const *)vcol_title, w, NVCOLS, NULL);
 	for (size_t i = 0; i < n; i++) {
@@ -303,8 +347,57 @@ write_vulns(FILE *out, const struct lb_inventory *inv, int color)
 	free(order);
 }
 
+/* --scanners malware: one row per finding, in the order the scanner sorted them */
+#define NMCOLS 7
 static void
-write_result(FILE *out, const struct lb_inventory *inv, int with_packages, int color)
+write_malware(FILE *out, const struct lb_inventory *inv, int color)
+{
+	static const char *const title[NMCOLS] = {
+		"SEVERITY", "KIND", "ENGINE", "SIGNATURE", "PATH", "LAYER", "HIDDEN BY",
+	};
+	char *(*cells)[NMCOLS];
+	size_t w[NMCOLS];
+
+	if (!inv->nmalware) {
+		fputs("Malware: none found\n", out);
+		return;
+	}
+	fprintf(out, "Malware and tampering: %zu finding%s\n", inv->nmalware, inv->nmalware == 1 ? "" : "s");
+	cells = lb_xcalloc(inv->nmalware, sizeof(*cells));
+	for (int c = 0; c < NMCOLS; c++)
+		w[c] = strlen(title[c]);
+	for (size_t i = 0; i < inv->nmalware; i++) {
+		const struct lb_malware_finding *m = &inv->malware[i];
+		cells[i][0] = safe_dup(sev_name(m->severity));
+		cells[i][1] = safe_dup(m->kind);
+		cells[i][2] = safe_dup(m->engine);
+		cells[i][3] = safe_dup(m->signature);
+		cells[i][4] = safe_dup(m->path);
+		cells[i][5] = m->layer >= 0 ? lb_xasprintf("%d", m->layer) : lb_xstrdup("-");
+		cells[i][6] = m->hidden_by >= 0 ? lb_xasprintf("%d", m->hidden_by) : lb_xstrdup("-");
+		for (int c = 0; c < NMCOLS; c++) {
+			size_t cw = width(cells[i][c]);
+			if (cw > w[c])
+				w[c] = cw > MAX_COL_WIDTH && c != 4 ? MAX_COL_WIDTH : cw;
+		}
+	}
+	{
+		char *hdr[NMCOLS];
+		for (int c = 0; c < NMCOLS; c++)
+			hdr[c] = (char *)title[c];
+		write_row_n(out, hdr, w, NMCOLS, NULL);
+	}
+	for (size_t i = 0; i < inv->nmalware; i++) {
+		const char *colors[NMCOLS] = { sev_color(inv->malware[i].severity, color) };
+		write_row_n(out, cells[i], w, NMCOLS, colors[0] ? colors : NULL);
+		for (int c = 0; c < NMCOLS; c++)
+			free(cells[i][c]);
+	}
+	free(cells);
+}
+
+static void
+write_result(FILE *out, const struct lb_inventory *inv, int with_packages, int color, size_t cols)
 {
 	const struct lb_os *os = &inv->os;
 	char *s, *kind;
@@ -335,13 +428,17 @@ write_result(FILE *out, const struct lb_inventory *inv, int with_packages, int c
 		    "Status:", inv->nwarnings, inv->nwarnings == 1 ? "" : "s");
 	fputc('\n', out);
 	if (inv->vulns_scanned) {
-		write_vulns(out, inv, color);
+		write_vulns(out, inv, color, cols);
 		if (with_packages) {
 			fputc('\n', out);
 			write_packages(out, inv);
 		}
 	} else {
 		write_packages(out, inv);
+	}
+	if (inv->malware_scanned) {
+		fputc('\n', out);
+		write_malware(out, inv, color);
 	}
 	if (inv->nwarnings) {
 		fputs("\nWarnings:\n", out);
@@ -350,6 +447,46 @@ write_result(FILE *out, const struct lb_inventory *inv, int with_packages, int c
 			fprintf(out, "  - %s\n", s);
 			free(s);
 		}
+	}
+}
+
+/* The exceptions that did not apply: stale (matched nothing) and expired. */
+static void
+write_exceptions(FILE *out, const struct lb_policy *pol)
+{
+	size_t n, shown = 0;
+	const struct lb_policy_rule *rules = lb_policy_rules(pol, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		const char *state = lb_policy_rule_state(&rules[i]);
+		char *id, *where;
+
+		if (strcmp(state, "stale") != 0 && strcmp(state, "expired") != 0)
+			continue;
+		if (shown++ == 0)
+			fputs("\nExceptions that did not apply:\n", out);
+		id = safe_dup(rules[i].id);
+		where = safe_dup(rules[i].where);
+		fprintf(out, "  %-8s %s  %s\n", state, id, where);
+		free(id);
+		free(where);
+	}
+	/* and those that apply but will not for long */
+	shown = 0;
+	for (size_t i = 0; i < n; i++) {
+		long left = lb_policy_days_left(pol, &rules[i]);
+		char *id, *where;
+
+		if (rules[i].expired || left > LB_POLICY_EXPIRING_DAYS)
+			continue;
+		if (shown++ == 0)
+			fprintf(out, "\nExceptions expiring within %d days:\n", LB_POLICY_EXPIRING_DAYS);
+		id = safe_dup(rules[i].id);
+		where = safe_dup(rules[i].where);
+		fprintf(out, "  %s  %s  expires %s (in %ld day%s)\n", id, where, rules[i].expires, left,
+		    left == 1 ? "" : "s");
+		free(id);
+		free(where);
 	}
 }
 
@@ -366,10 +503,11 @@ table_write(struct lb_ctx *cx, const struct lb_report *rep, FILE *out)
 			continue;
 		if (n++ > 0)
 			fputc('\n', out);
-		write_result(out, rep->results[i], rep->with_packages, color);
+		write_result(out, rep->results[i], rep->with_packages, color, term_width(out));
 	}
 	if (n == 0)
 		fputs("(no images scanned)\n", out);
+	write_exceptions(out, rep->policy);
 	errno = 0;
 	if (fflush(out) != 0 || ferror(out))
 		return errno ? -errno : -EIO;

@@ -9,6 +9,8 @@
 #include "analyze/inventory.h"
 #include "base/lb_ctx.h"
 
+struct lb_policy;
+
 /* One report: one inventory per scanned image (several with --platform all). */
 struct lb_report {
 	const char *tool_version;
@@ -17,6 +19,9 @@ struct lb_report {
 	size_t nresults;
 	int with_files;               /* list each package's installed files (--list-files) */
 	int with_packages;            /* table: list packages even when vulnerabilities are shown */
+	/* the exceptions that were applied (src/policy), for their stale and
+	 * expired entries; NULL when none were read */
+	const struct lb_policy *policy;
 };
 
 struct lb_writer_ops {
@@ -28,3 +33,7 @@ struct lb_writer_ops {
 const struct lb_writer_ops *lb_writer_find(const char *name);
 /* Comma-separated names of all writers, for --help. */
 const char *lb_writer_names(void);
+
+/* A random (version 4) UUID in lowercase, "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx",
+ * for document IDs (SPDX namespace, OpenVEX @id). Returns 0 or < 0. */
+int lb_report_uuid(char out[37]);

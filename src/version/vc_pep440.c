@@ -101,6 +101,8 @@ lettered(struct lb_slice s, size_t *pos, const char *const *words, struct lb_sli
 
 	if (is_sep(s, i))
 		i++;
+	if (i >= s.len || !((s.p[i] >= 'a' && s.p[i] <= 'z') || (s.p[i] >= 'A' && s.p[i] <= 'Z')))
+		return -1;         /* every word starts with a letter */
 	for (k = 0; words[k]; k++)
 		if (word_at(s, i, words[k]))
 			break;
@@ -154,6 +156,8 @@ pep440_parse(struct lb_slice s, struct pep440 *v)
 	while (i + 1 < s.len && s.p[i] == '.' && is_digit((unsigned char)s.p[i + 1]))
 		i += 1 + digits_at(s, i + 1);
 	v->release.len = (size_t)(s.p + i - v->release.p);
+	if (i == s.len)
+		return 0;          /* the common case: nothing but a release */
 	/* pre-release */
 	if ((k = lettered(s, &i, pre_words, &v->pre_n)) >= 0)
 		v->pre = pre_kind[k];

@@ -17,7 +17,9 @@ struct lb_vercmp_ops {
 	const char *ecosystem;
 	/* 0 when v is a valid version for the ecosystem, else -LB_E_FORMAT. */
 	int (*validate)(struct lb_slice v);
-	/* < 0, 0, > 0 as a orders before, equal to, after b. Both must be valid. */
+	/* < 0, 0, > 0 as a orders before, equal to, after b. The answer means
+	 * something only when both are valid, but any bytes are safe to pass:
+	 * nothing is read outside the slices (tests/fuzz/fuzz_vercmp.c). */
 	int (*compare)(struct lb_slice a, struct lb_slice b);
 };
 

@@ -33,6 +33,7 @@
 #include "base/lb_hmap.h"
 #include "version/vercmp.h"
 #include "vulndb/feed.h"
+#include "vulndb/pkgblob.h"
 #include "vulndb/schema.h"
 #include "base/lb_banned.h"
 
@@ -131,8 +132,10 @@ struct rec {
 
 struct row {
 	uint32_t rec, seq;
-	const char *source, *eco, *distro, *pkg, *fixed, *ranges, *versions, *sev_src, *record;
-	uint8_t status, sev;
+	const char *source, *eco, *distro, *pkg, *fixed, *sev_src, *record;
+	const char *comp;        /* ranges and versions, compiled (pkgblob.h), interned */
+	uint32_t complen;
+	uint8_t status, sev, compflags;
 	uint32_t pkgid, vulnid;  /* set when finishing */
 };
 
@@ -238,6 +241,160 @@ date_or_null(const char *s)
 	if (n < 10 || n > LB_FEED_MAX_DATE || strncmp(s, "0001-", 5) == 0 || !lb_feed_text_ok(s, n))
 		return NULL;
 	return s;
+}
+
+/* --- compiling ranges and versions (pkgblob.h) -------------------------- */
+
+struct cev {                     /* an event being sorted */
+	int kind;
+	const char *v;
+	size_t idx;
+};
+
+static bool
+is_zero(const char *v)
+{
+	return v[0] == '0' && v[1] == 0;
+}
+
+/* OSV "Evaluation": events in version order, an introduced "0" first;
+ * equal versions keep the feed's order */
+static int
+cmp_cev(const void *x, const void *y, void *arg)
+{
+	const struct lb_vercmp_ops *ops = arg;
+	const struct cev *a = x, *b = y;
+	bool za = is_zero(a->v), zb = is_zero(b->v);
+	int c;
+
+	if (za != zb)
+		return za ? -1 : 1;
+	c = za ? 0 : ops->compare(lb_slice_str(a->v), lb_slice_str(b->v));
+	if (c)
+		return c;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static int
+cmp_version(const void *x, const void *y, void *arg)
+{
+	const struct lb_vercmp_ops *ops = arg;
+	const struct cev *a = x, *b = y;
+	int c = ops->compare(lb_slice_str(a->v), lb_slice_str(b->v));
+
+	if (c)
+		return c;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* The affected entry's ranges and versions (OSV-style JSON from the
+ * parsers, feed.h) in their compiled form: versions checked and sorted
+ * with the ecosystem's comparator. An event whose version the comparator
+ * refuses is dropped, a range whose start it refuses too, each with a
+ * warning naming the record. Sets w->comp, complen and compflags; returns
+ * -1 when nothing usable is left (the entry is skipped, after a warning). */
+static int
+compile_entry(struct builder *b, struct lb_feed_sink *s, const struct lb_feed_record *r,
+    const struct lb_feed_affected *a, struct row *w)
+{
+	static const char *const kinds[] = { "", "introduced", "fixed", "last_affected" };
+	const struct lb_vercmp_ops *ops = lb_vercmp_find(a->ecosystem);
+	struct lb_buf out = LB_BUF_INIT(SIZE_MAX / 2), rbuf = LB_BUF_INIT(SIZE_MAX / 2);
+	json_t *ranges = a->ranges ? json_loads(a->ranges, 0, NULL) : NULL;
+	json_t *vers = a->versions ? json_loads(a->versions, 0, NULL) : NULL;
+	struct cev *ev = NULL;
+	size_t cap = 0, nkept = 0, ngiven = json_array_size(ranges);
+	int ret = 0;
+
+	w->compflags = 0;
+	for (size_t i = 0; i < ngiven; i++) {
+		json_t *rg = json_array_get(ranges, i), *evs = json_object_get(rg, "events");
+		const char *type = json_string_value(json_object_get(rg, "type"));
+		size_t nev = 0;
+		bool bad_start = false;
+
+		for (size_t k = 0; k < json_array_size(evs); k++) {
+			const char *key, *v = NULL;
+			json_t *val;
+			int kind = 0;
+			json_object_foreach(json_array_get(evs, k), key, val) {
+				for (int t = LB_EV_INTRODUCED; t <= LB_EV_LAST_AFFECTED; t++)
+					if (strcmp(key, kinds[t]) == 0 && json_is_string(val)) {
+						kind = t;
+						v = json_string_value(val);
+					}
+			}
+			if (!kind)
+				continue;          /* "limit": for GIT ranges, no meaning here */
+			if (ops && !(kind == LB_EV_INTRODUCED && is_zero(v)) &&
+			    ops->validate(lb_slice_str(v)) != 0) {
+				if (kind == LB_EV_INTRODUCED) {
+					lb_feed_warn(s, r->file, r->id, "range %zu of '%s': introduced version '%s' is "
+					    "not a valid %s version; range skipped", i, a->package, v, a->ecosystem);
+					bad_start = true;
+					break;
+				}
+				lb_feed_warn(s, r->file, r->id, "range %zu of '%s': %s version '%s' is not a valid "
+				    "%s version; event skipped", i, a->package, kinds[kind], v, a->ecosystem);
+				continue;
+			}
+			lb_xgrow(&ev, &cap, nev + 1, sizeof(*ev));
+			ev[nev] = (struct cev){ kind, v, nev };
+			nev++;
+		}
+		if (bad_start)
+			continue;
+		if (ops)
+			qsort_r(ev, nev, sizeof(*ev), cmp_cev, (void *)ops);
+		lb_pb_put_u8(&rbuf, type && strcmp(type, "SEMVER") == 0);
+		lb_pb_put_uint(&rbuf, nev);
+		for (size_t k = 0; k < nev; k++) {
+			lb_pb_put_u8(&rbuf, (uint8_t)ev[k].kind);
+			lb_pb_put_str(&rbuf, ev[k].v, strlen(ev[k].v));
+		}
+		nkept++;
+	}
+	if (nkept) {
+		w->compflags |= LB_PB_RANGES;
+		lb_pb_put_uint(&out, nkept);
+		lb_buf_add(&out, rbuf.p, rbuf.len);
+	}
+	if (json_array_size(vers)) {
+		size_t n = json_array_size(vers), nvalid = 0, ninvalid = 0;
+		lb_xgrow(&ev, &cap, n, sizeof(*ev));
+		/* the comparator's versions first, then the others (kept, for
+		 * lb_vulndb_query; a valid installed version never equals them) */
+		for (int pass = 0; pass < 2; pass++) {
+			for (size_t k = 0; k < n; k++) {
+				const char *v = json_string_value(json_array_get(vers, k));
+				bool ok = ops && v && ops->validate(lb_slice_str(v)) == 0;
+				if (v && ok == (pass == 0))
+					ev[pass ? nvalid + ninvalid++ : nvalid++] = (struct cev){ 0, v, k };
+			}
+		}
+		if (ops)
+			qsort_r(ev, nvalid, sizeof(*ev), cmp_version, (void *)ops);
+		w->compflags |= LB_PB_VERSIONS;
+		lb_pb_put_uint(&out, nvalid);
+		lb_pb_put_uint(&out, ninvalid);
+		for (size_t k = 0; k < nvalid + ninvalid; k++)
+			lb_pb_put_str(&out, ev[k].v, strlen(ev[k].v));
+	}
+	if (ngiven && !nkept && !(w->compflags & LB_PB_VERSIONS)) {
+		lb_feed_warn(s, r->file, r->id, "no usable range for %s; entry skipped", a->package);
+		ret = -1;
+	} else {
+		if (ngiven && !nkept)
+			w->fixed = NULL;   /* the fixes of ranges that are gone */
+		w->comp = out.len ? intern_n(&b->pool, (const char *)out.p, out.len) : NULL;
+		w->complen = (uint32_t)out.len;
+	}
+	free(ev);
+	lb_buf_release(&out);
+	lb_buf_release(&rbuf);
+	json_decref(ranges);
+	json_decref(vers);
+	return ret;
 }
 
 static int
@@ -350,8 +507,8 @@ collect(struct lb_feed_sink *s, const struct lb_feed_record *r)
 		w->distro = intern(&b->pool, a->distro ? a->distro : "");
 		w->pkg = intern(&b->pool, a->package);
 		w->fixed = intern(&b->pool, a->fixed);
-		w->ranges = intern(&b->pool, a->ranges);
-		w->versions = intern(&b->pool, a->versions);
+		if (compile_entry(b, s, r, a, w) < 0)
+			continue;
 		w->status = (uint8_t)a->status;
 		if (a->severity > LB_FEED_SEV_NONE && a->severity <= LB_FEED_SEV_CRITICAL && a->severity_source) {
 			w->sev = (uint8_t)a->severity;
@@ -848,8 +1005,7 @@ finish(struct builder *b, struct fin *f)
 			const struct row *p = &b->rows[j];
 			if (p->pkgid != w->pkgid || p->vulnid != w->vulnid)
 				break;
-			if (p->status == w->status && p->fixed == w->fixed && p->ranges == w->ranges &&
-			    p->versions == w->versions) {
+			if (p->status == w->status && p->fixed == w->fixed && p->comp == w->comp) {
 				dup = true;
 				break;
 			}
@@ -918,6 +1074,7 @@ static int
 write_db(struct lb_ctx *cx, sqlite3 *db, struct builder *b, struct fin *f,
     const struct feedstat *fs, size_t nfs)
 {
+	struct lb_buf blob = LB_BUF_INIT(INT32_MAX);
 	sqlite3_stmt *st = NULL;
 	char sql[256], when[32];
 	struct tm tm;
@@ -1035,33 +1192,45 @@ write_db(struct lb_ctx *cx, sqlite3 *db, struct builder *b, struct fin *f,
 		if (r < 0)
 			goto out;
 	}
-	PREP("INSERT INTO pkg(eco, distro, name, id) VALUES(?1, ?2, ?3, ?4)");
-	for (size_t i = 0; i < f->npkgs; i++) {
+	/* each package's rows as one blob (pkgblob.h); rows are sorted by
+	 * package id, which follows f->pkgs */
+	PREP("INSERT INTO pkg(eco, distro, name, adv) VALUES(?1, ?2, ?3, ?4)");
+	for (size_t i = 0, k = 0; i < f->npkgs; i++) {
+		size_t end = k;
+		uint32_t prev = 0;
+		lb_buf_reset(&blob);
+		while (end < f->nrows && b->rows[end].pkgid == f->pkgs[i].id)
+			end++;
+		lb_pb_put_uint(&blob, end - k);
+		for (; k < end; k++) {
+			const struct row *w = &b->rows[k];
+			uint8_t flags = (uint8_t)(w->status & LB_PB_STATUS) | w->compflags;
+			if (w->fixed)
+				flags |= LB_PB_FIXED;
+			if (w->record)
+				flags |= LB_PB_RECORD;
+			if (w->sev)
+				flags |= LB_PB_VSEV;
+			lb_pb_put_uint(&blob, w->vulnid - prev);
+			prev = w->vulnid;
+			lb_pb_put_u8(&blob, flags);
+			lb_pb_put_uint(&blob, (uint64_t)label_id(f, w->source));
+			if (w->sev) {
+				lb_pb_put_u8(&blob, w->sev);
+				lb_pb_put_uint(&blob, (uint64_t)label_id(f, w->sev_src));
+			}
+			if (w->record)
+				lb_pb_put_str(&blob, w->record, strlen(w->record));
+			if (w->fixed)
+				lb_pb_put_str(&blob, w->fixed, strlen(w->fixed));
+			if (w->comp)
+				lb_buf_add(&blob, w->comp, w->complen);
+		}
 		bind_text(st, 1, f->pkgs[i].eco);
 		bind_text(st, 2, f->pkgs[i].distro);
 		bind_text(st, 3, f->pkgs[i].name);
-		sqlite3_bind_int64(st, 4, f->pkgs[i].id);
+		sqlite3_bind_blob(st, 4, blob.p, (int)blob.len, SQLITE_STATIC);
 		STEP("pkg");
-	}
-	PREP("INSERT INTO affected(pkg, vuln, seq, src, status, fixed, ranges, versions, vsev, vsrc,"
-	    " record) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-	for (size_t i = 0, seq = 0; i < f->nrows; i++) {
-		const struct row *w = &b->rows[i];
-		seq = i && w->pkgid == b->rows[i - 1].pkgid && w->vulnid == b->rows[i - 1].vulnid ? seq + 1 : 0;
-		sqlite3_bind_int64(st, 1, w->pkgid);
-		sqlite3_bind_int64(st, 2, w->vulnid);
-		sqlite3_bind_int64(st, 3, (int64_t)seq);
-		sqlite3_bind_int64(st, 4, label_id(f, w->source));
-		sqlite3_bind_int(st, 5, w->status);
-		bind_text(st, 6, w->fixed);
-		bind_text(st, 7, w->ranges);
-		bind_text(st, 8, w->versions);
-		if (w->sev) {
-			sqlite3_bind_int(st, 9, w->sev);
-			sqlite3_bind_int64(st, 10, label_id(f, w->sev_src));
-		}
-		bind_text(st, 11, w->record);
-		STEP("affected");
 	}
 	sqlite3_finalize(st);
 	st = NULL;
@@ -1071,6 +1240,7 @@ out:
 #undef PREP
 #undef STEP
 	sqlite3_finalize(st);
+	lb_buf_release(&blob);
 	return r;
 }
 

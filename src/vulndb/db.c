@@ -1,10 +1,10 @@
 /* db.c - opening and querying the vulnerability database (schema.h).
  *
  * The file is opened read-only and immutable (no locks, no journal: the
- * builder replaces it by rename, never in place). The two statements the
- * query needs are prepared once and kept in the handle; a mutex makes the
- * handle safe to share between threads, one query at a time. A callback
- * must not query the same handle again.
+ * builder replaces it by rename, never in place). The statements the
+ * lookups need are prepared once and kept in the handle; a mutex makes the
+ * handle safe to share between threads, one lookup at a time. A
+ * lb_vulndb_query callback must not query the same handle again.
  */
 #include "vulndb/vulndb.h"
 
@@ -22,21 +22,20 @@
 #include "base/lb_buf.h"
 #include "base/lb_err.h"
 #include "vulndb/feed.h"
+#include "vulndb/pkgblob.h"
 #include "vulndb/schema.h"
 #include "base/lb_banned.h"
 
 struct lb_vulndb {
 	sqlite3 *db;
 	pthread_mutex_t lock;
-	sqlite3_stmt *q_rows;
+	sqlite3_stmt *q_pkg, *q_fallback, *q_vuln;
 	bool debian_default;      /* rows under the distro key "debian" exist */
 	uint8_t *filter;          /* the package filter (schema.h), or NULL */
 	uint64_t filter_bits;
 	char **labels;           /* label id - 1 -> name */
 	size_t nlabels;
-	int64_t *seen;           /* vulns found for the exact distro */
-	size_t nseen, capseen;
-	char url[512];
+	uint32_t maxvuln;        /* the highest vuln id */
 };
 
 /* "file:" URI for path: '%', '?' and '#' escaped (SQLite "URI Filenames") */
@@ -166,18 +165,17 @@ lb_vulndb_open(struct lb_ctx *cx, const char *path, struct lb_vulndb **out)
 	/* one read transaction for the handle's life, instead of one per
 	 * statement: nothing can change an immutable file */
 	sqlite3_exec(h->db, "BEGIN", NULL, NULL, NULL);
-	if (sqlite3_prepare_v3(h->db,
-	    "SELECT a.vuln, a.src, a.status, a.fixed, a.ranges, a.versions, a.vsev, a.vsrc, a.record,"
-	    " v.name, v.aliases, v.title, v.severity, v.sev_src, v.cvss_vector, v.cvss_score, v.cwe,"
-	    " v.published, v.modified"
-	    " FROM pkg p JOIN affected a ON a.pkg = p.id JOIN vuln v ON v.id = a.vuln"
-	    " WHERE p.eco = ?1 AND p.distro = ?2 AND p.name = ?3 ORDER BY a.vuln, a.seq",
-	    -1, SQLITE_PREPARE_PERSISTENT, &h->q_rows, NULL) != SQLITE_OK ||
+#define PREP(q, stmt) sqlite3_prepare_v3(h->db, (q), -1, SQLITE_PREPARE_PERSISTENT, (stmt), NULL) != SQLITE_OK
+	if (PREP("SELECT adv FROM pkg WHERE eco = ?1 AND distro = ?2 AND name = ?3", &h->q_pkg) ||
+	    PREP("SELECT adv FROM pkg WHERE eco = ?1 AND distro = 'debian' AND name = ?2", &h->q_fallback) ||
+	    PREP("SELECT name, aliases, title, severity, sev_src, cvss_vector, cvss_score, cwe, published,"
+	    " modified FROM vuln WHERE id = ?1", &h->q_vuln) ||
 	    sqlite3_prepare_v2(h->db, "SELECT id, name FROM label ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
 		lb_err(cx, "cannot open vulnerability database '%s': %s", path, sqlite3_errmsg(h->db));
 		r = -LB_E_FORMAT;
 		goto out;
 	}
+#undef PREP
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		const char *name = (const char *)sqlite3_column_text(st, 1);
@@ -196,6 +194,10 @@ lb_vulndb_open(struct lb_ctx *cx, const char *path, struct lb_vulndb **out)
 		h->labels[id - 1] = lb_xstrdup(name);
 	}
 	load_filter(h);
+	{
+		int64_t maxv = scalar(h->db, "SELECT max(id) FROM vuln", &ok);
+		h->maxvuln = ok && maxv > 0 && maxv <= UINT32_MAX ? (uint32_t)maxv : 0;
+	}
 	/* whether Debian list lines without a release are present at all */
 	h->debian_default = scalar(h->db, "SELECT count(*) FROM (SELECT 1 FROM pkg WHERE eco = 'deb'"
 	    " AND distro = 'debian' LIMIT 1)", &ok) > 0;
@@ -213,12 +215,13 @@ lb_vulndb_close(struct lb_vulndb *h)
 {
 	if (!h)
 		return;
-	sqlite3_finalize(h->q_rows);
+	sqlite3_finalize(h->q_pkg);
+	sqlite3_finalize(h->q_fallback);
+	sqlite3_finalize(h->q_vuln);
 	sqlite3_close(h->db);
 	for (size_t i = 0; i < h->nlabels; i++)
 		free(h->labels[i]);
 	free(h->labels);
-	free(h->seen);
 	free(h->filter);
 	pthread_mutex_destroy(&h->lock);
 	free(h);
@@ -241,124 +244,244 @@ text(sqlite3_stmt *st, int col)
 	return (const char *)sqlite3_column_text(st, col);
 }
 
-/* The primary URL for a finding: the page of the source that reported it. */
-static const char *
-advisory_url(struct lb_vulndb *h, const char *source, const char *name, const char *record)
+const char *
+lb_vulndb_url(const char *source, const char *name, const char *record, char *buf, size_t cap)
 {
 	const char *id = record ? record : name;
 
 	if (!source || !name)
 		return NULL;
 	if (strcmp(source, "debian-tracker") == 0)
-		snprintf(h->url, sizeof(h->url), "https://security-tracker.debian.org/tracker/%s", name);
+		snprintf(buf, cap, "https://security-tracker.debian.org/tracker/%s", name);
 	else if (strcmp(source, "alpine-secdb") == 0)
-		snprintf(h->url, sizeof(h->url), "https://security.alpinelinux.org/vuln/%s", name);
+		snprintf(buf, cap, "https://security.alpinelinux.org/vuln/%s", name);
 	else if (strncmp(source, "osv:", 4) == 0)
-		snprintf(h->url, sizeof(h->url), "https://osv.dev/vulnerability/%s", id);
+		snprintf(buf, cap, "https://osv.dev/vulnerability/%s", id);
 	else if (strncmp(name, "CVE-", 4) == 0)
-		snprintf(h->url, sizeof(h->url), "https://nvd.nist.gov/vuln/detail/%s", name);
+		snprintf(buf, cap, "https://nvd.nist.gov/vuln/detail/%s", name);
 	else if (strncmp(name, "GHSA-", 5) == 0)
-		snprintf(h->url, sizeof(h->url), "https://github.com/advisories/%s", name);
+		snprintf(buf, cap, "https://github.com/advisories/%s", name);
 	else
 		return NULL;
-	return h->url;
+	return buf;
 }
 
-static bool
-seen(const struct lb_vulndb *h, int64_t vuln)
-{
-	for (size_t i = 0; i < h->nseen; i++)
-		if (h->seen[i] == vuln)
-			return true;
-	return false;
-}
-
-/* Calls fn for the rows of (eco, key, package), where key is the distro
- * key looked up; fallback rows skip the vulns the exact distro had. */
+/* the blob of the current row of st, or NULL after the last row */
 static int
-run_rows(struct lb_vulndb *h, const char *key, bool fallback, const char *eco, const char *distro,
-    const char *package, int (*fn)(void *arg, const struct lb_advisory *a), void *arg)
+step_blob(sqlite3_stmt *st, struct lb_pb_part *part)
 {
-	sqlite3_stmt *st = h->q_rows;
-	int rc, r = 0;
+	int rc = sqlite3_step(st);
 
-	sqlite3_bind_text(st, 1, eco, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, package, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct lb_advisory a = { 0 };
-		int64_t vuln = sqlite3_column_int64(st, 0);
-		int status = sqlite3_column_int(st, 2);
-		int vsev = sqlite3_column_int(st, 6);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW || sqlite3_column_type(st, 0) != SQLITE_BLOB)
+		return -LB_E_FORMAT;
+	part->p = sqlite3_column_blob(st, 0);
+	part->len = (size_t)sqlite3_column_bytes(st, 0);
+	return part->p ? 1 : -LB_E_FORMAT;
+}
 
-		if (fallback && seen(h, vuln))
-			continue;
-		if (!fallback && (h->nseen == 0 || h->seen[h->nseen - 1] != vuln)) {
-			lb_xgrow(&h->seen, &h->capseen, h->nseen + 1, sizeof(*h->seen));
-			h->seen[h->nseen++] = vuln;
-		}
-		if (status < LB_VS_FIXED || status > LB_VS_NOT_AFFECTED)
-			continue;
-		a.id = text(st, 9);
-		a.aliases = text(st, 10) ? text(st, 10) : "[]";
-		a.source = label(h, st, 1);
-		a.ecosystem = eco;
-		/* the key the row is stored under: "debian" for a release-less
-		 * CVE/list line used as a fallback, so callers can tell */
-		a.distro = key[0] ? key : distro;
-		a.package = package;
-		a.status = (enum lb_vstatus)status;
-		a.fixed = text(st, 3);
-		a.ranges = text(st, 4);
-		a.versions = text(st, 5);
-		if (vsev > LB_FEED_SEV_NONE && vsev <= LB_FEED_SEV_CRITICAL) {
-			a.severity = lb_feed_sev_name((enum lb_feed_sev)vsev);
-			a.severity_source = label(h, st, 7);
-		} else {
-			int sev = sqlite3_column_int(st, 12);
-			a.severity = lb_feed_sev_name(sev > 0 && sev <= LB_FEED_SEV_CRITICAL ?
-			    (enum lb_feed_sev)sev : LB_FEED_SEV_NONE);
-			a.severity_source = sev > 0 ? label(h, st, 13) : NULL;
-		}
-		a.cvss_vector = text(st, 14);
-		a.cvss_score = sqlite3_column_double(st, 15);
-		a.cwe = text(st, 16);
-		a.title = text(st, 11);
-		a.published = text(st, 17);
-		a.modified = text(st, 18);
-		if (!a.id || !a.source)
-			continue;
-		a.url = advisory_url(h, a.source, a.id, text(st, 8));
-		if ((r = fn(arg, &a)) != 0)
-			break;
+int
+lb_vulndb_lookup(struct lb_vulndb *h, const char *ecosystem, const char *distro, const char *package,
+    struct lb_vpkg **out)
+{
+	struct lb_pb_part parts[2];
+	size_t n = 0;
+	char *name;
+	int r = 0;
+
+	*out = NULL;
+	if (!h || !ecosystem || !package)
+		return -LB_E_USAGE;
+	name = lb_feed_pkgname(ecosystem, package);
+	pthread_mutex_lock(&h->lock);
+	if (maybe_has(h, ecosystem, distro ? distro : "", name)) {
+		sqlite3_bind_text(h->q_pkg, 1, ecosystem, -1, SQLITE_STATIC);
+		sqlite3_bind_text(h->q_pkg, 2, distro ? distro : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(h->q_pkg, 3, name, -1, SQLITE_STATIC);
+		if ((r = step_blob(h->q_pkg, &parts[n])) < 0)
+			goto out;
+		if (r > 0)
+			parts[n++].fallback = false;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE && r == 0)
-		r = -LB_E_FORMAT;
-	sqlite3_reset(st);
+	/* Debian list lines without a [release] hold for every release that
+	 * has no line of its own (feed_debian.c) */
+	if (h->debian_default && distro && strncmp(distro, "debian:", 7) == 0 &&
+	    maybe_has(h, ecosystem, "debian", name)) {
+		sqlite3_bind_text(h->q_fallback, 1, ecosystem, -1, SQLITE_STATIC);
+		sqlite3_bind_text(h->q_fallback, 2, name, -1, SQLITE_STATIC);
+		if ((r = step_blob(h->q_fallback, &parts[n])) < 0)
+			goto out;
+		if (r > 0)
+			parts[n++].fallback = true;
+	}
+	r = n ? lb_pb_decode(parts, n, (const char *const *)h->labels, h->nlabels, h->maxvuln, out) : 0;
+out:
+	sqlite3_reset(h->q_pkg);
+	sqlite3_reset(h->q_fallback);
+	pthread_mutex_unlock(&h->lock);
+	free(name);
 	return r;
+}
+
+int
+lb_vulndb_vuln(struct lb_vulndb *h, uint32_t id, struct lb_vuln **out)
+{
+	static const int cols[] = { 0, 1, 2, 5, 7, 8, 9 };   /* the text columns of q_vuln */
+	sqlite3_stmt *st = h->q_vuln;
+	const char *txt[7];
+	size_t len[7], total = sizeof(struct lb_vuln);
+	struct lb_vuln *v;
+	char *p;
+	int rc, r = 0, sev;
+
+	*out = NULL;
+	pthread_mutex_lock(&h->lock);
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		r = rc == SQLITE_DONE ? -LB_E_NOTFOUND : -LB_E_FORMAT;
+		goto out;
+	}
+	for (size_t i = 0; i < 7; i++) {
+		txt[i] = (const char *)sqlite3_column_text(st, cols[i]);
+		len[i] = txt[i] ? (size_t)sqlite3_column_bytes(st, cols[i]) : 0;
+		total += txt[i] ? len[i] + 1 : 0;
+	}
+	if (!txt[0]) {
+		r = -LB_E_FORMAT;
+		goto out;
+	}
+	v = lb_xcalloc(1, total);
+	p = (char *)(v + 1);
+	for (size_t i = 0; i < 7; i++) {
+		const char **dst[7] = { &v->name, &v->aliases, &v->title, &v->cvss_vector, &v->cwe,
+			&v->published, &v->modified };
+		if (!txt[i])
+			continue;
+		memcpy(p, txt[i], len[i]);
+		p[len[i]] = 0;
+		*dst[i] = p;
+		p += len[i] + 1;
+	}
+	sev = sqlite3_column_int(st, 3);
+	if (sev < LB_FEED_SEV_NONE || sev > LB_FEED_SEV_CRITICAL)
+		sev = LB_FEED_SEV_NONE;
+	v->severity = lb_feed_sev_name((enum lb_feed_sev)sev);
+	v->severity_source = sev > 0 ? label(h, st, 4) : NULL;
+	v->cvss_score = sqlite3_column_double(st, 6);
+	*out = v;
+out:
+	sqlite3_reset(st);
+	pthread_mutex_unlock(&h->lock);
+	return r;
+}
+
+/* --- lb_vulndb_query: the rows written back as lb_advisory ------------- */
+
+static void
+json_str(struct lb_buf *b, struct lb_slice s)
+{
+	/* versions are printable ASCII without quotes (lb_feed_version_ok) */
+	lb_buf_addstr(b, "\"");
+	lb_buf_add(b, s.p, s.len);
+	lb_buf_addstr(b, "\"");
+}
+
+static char *
+ranges_json(const struct lb_vrow *w)
+{
+	static const char *const kinds[] = { "", "introduced", "fixed", "last_affected" };
+	struct lb_buf b = LB_BUF_INIT(SIZE_MAX / 2);
+
+	lb_buf_addstr(&b, "[");
+	for (size_t i = 0; i < w->nranges; i++) {
+		const struct lb_vrange *rg = &w->ranges[i];
+		lb_buf_addf(&b, "%s{\"type\":\"%s\",\"events\":[", i ? "," : "", rg->semver ? "SEMVER" : "ECOSYSTEM");
+		for (size_t k = 0; k < rg->nev; k++) {
+			lb_buf_addf(&b, "%s{\"%s\":", k ? "," : "", kinds[rg->ev[k].kind]);
+			json_str(&b, rg->ev[k].v);
+			lb_buf_addstr(&b, "}");
+		}
+		lb_buf_addstr(&b, "]}");
+	}
+	lb_buf_addstr(&b, "]");
+	return lb_buf_detach(&b, NULL);
+}
+
+static char *
+versions_json(const struct lb_vrow *w)
+{
+	struct lb_buf b = LB_BUF_INIT(SIZE_MAX / 2);
+
+	lb_buf_addstr(&b, "[");
+	for (size_t i = 0; i < w->nversions; i++) {
+		if (i)
+			lb_buf_addstr(&b, ",");
+		json_str(&b, w->versions[i]);
+	}
+	lb_buf_addstr(&b, "]");
+	return lb_buf_detach(&b, NULL);
 }
 
 int
 lb_vulndb_query(struct lb_vulndb *h, const char *ecosystem, const char *distro,
     const char *package, int (*fn)(void *arg, const struct lb_advisory *a), void *arg)
 {
-	char *name;
-	int r = 0;
+	struct lb_vpkg *pkg = NULL;
+	struct lb_vuln *v = NULL;
+	char url[512];
+	int r;
 
 	if (!h || !ecosystem || !package || !fn)
 		return -LB_E_USAGE;
-	name = lb_feed_pkgname(ecosystem, package);
-	pthread_mutex_lock(&h->lock);
-	h->nseen = 0;
-	if (maybe_has(h, ecosystem, distro ? distro : "", name))
-		r = run_rows(h, distro ? distro : "", false, ecosystem, distro, name, fn, arg);
-	/* Debian list lines without a [release] hold for every release that
-	 * has no line of its own (feed_debian.c) */
-	if (r == 0 && h->debian_default && distro && strncmp(distro, "debian:", 7) == 0 &&
-	    maybe_has(h, ecosystem, "debian", name))
-		r = run_rows(h, "debian", true, ecosystem, distro, name, fn, arg);
-	pthread_mutex_unlock(&h->lock);
-	free(name);
+	if ((r = lb_vulndb_lookup(h, ecosystem, distro, package, &pkg)) < 0 || !pkg)
+		return r;
+	for (size_t i = 0; i < pkg->nrows && r == 0; i++) {
+		const struct lb_vrow *w = &pkg->rows[i];
+		struct lb_advisory a = { 0 };
+		char *fixed, *record, *ranges, *versions;
+
+		if (w->status > LB_VS_NOT_AFFECTED || !w->source)
+			continue;
+		if (!v || i == 0 || w->vuln != pkg->rows[i - 1].vuln) {
+			free(v);
+			v = NULL;
+			if ((r = lb_vulndb_vuln(h, w->vuln, &v)) < 0)
+				break;
+		}
+		fixed = w->fixed.p ? lb_xstrndup(w->fixed.p, w->fixed.len) : NULL;
+		record = w->record.p ? lb_xstrndup(w->record.p, w->record.len) : NULL;
+		ranges = w->nranges ? ranges_json(w) : NULL;
+		versions = w->nversions ? versions_json(w) : NULL;
+		a.id = v->name;
+		a.aliases = v->aliases ? v->aliases : "[]";
+		a.source = w->source;
+		a.ecosystem = ecosystem;
+		/* the key the row is stored under: "debian" for a release-less
+		 * line used as a fallback, so callers can tell */
+		a.distro = w->fallback ? "debian" : distro;
+		a.package = package;
+		a.status = w->status;
+		a.fixed = fixed;
+		a.ranges = ranges;
+		a.versions = versions;
+		a.severity = w->vsev ? w->vsev : v->severity;
+		a.severity_source = w->vsev ? w->vsev_src : v->severity_source;
+		a.cvss_vector = v->cvss_vector;
+		a.cvss_score = v->cvss_score;
+		a.cwe = v->cwe;
+		a.title = v->title;
+		a.published = v->published;
+		a.modified = v->modified;
+		a.url = lb_vulndb_url(a.source, a.id, record, url, sizeof(url));
+		r = fn(arg, &a);
+		free(fixed);
+		free(record);
+		free(ranges);
+		free(versions);
+	}
+	free(v);
+	lb_vpkg_free(pkg);
 	return r;
 }
 

@@ -19,8 +19,9 @@ struct cve5 {
 	size_t ncvss;
 };
 
+/* s, file and id name the record in warnings */
 static void
-container(struct cve5 *c, json_t *ct, int rank)
+container(struct lb_feed_sink *s, const char *file, const char *id, struct cve5 *c, json_t *ct, int rank)
 {
 	static const char *const keys[] = { "cvssV3_1", "cvssV3_0", "cvssV4_0", "cvssV2_0" };
 	json_t *m, *pt, *d;
@@ -28,11 +29,15 @@ container(struct cve5 *c, json_t *ct, int rank)
 
 	json_array_foreach(json_object_get(ct, "metrics"), i, m) {
 		for (size_t k = 0; k < 4; k++) {
-			json_t *data = json_object_get(m, keys[k]), *score;
-			const char *vec = json_string_value(json_object_get(data, "vectorString"));
+			json_t *data = json_object_get(m, keys[k]), *score, *v = json_object_get(data, "vectorString");
+			const char *vec = json_string_value(v);
+			if (v && !vec)
+				lb_feed_warn(s, file, id, "metrics[%zu].%s: vectorString is not a string; ignored", i, keys[k]);
 			if (!vec || strlen(vec) > LB_FEED_MAX_VECTOR || c->ncvss >= 16)
 				continue;
 			score = json_object_get(data, "baseScore");
+			if (score && !json_is_number(score))
+				lb_feed_warn(s, file, id, "metrics[%zu].%s: baseScore is not a number; ignored", i, keys[k]);
 			c->cvss[c->ncvss++] = (struct lb_feed_cvss){ vec,
 				json_is_number(score) ? json_number_value(score) : -1, rank };
 		}
@@ -74,9 +79,9 @@ read_record(struct lb_feed_sink *s, const char *file, json_t *rec)
 		lb_feed_warn(s, file, id, "no containers.cna");
 		return 0;
 	}
-	container(&c, cna, LB_RANK_CVE5);
+	container(s, file, id, &c, cna, LB_RANK_CVE5);
 	json_array_foreach(json_object_get(cons, "adp"), i, a)
-		container(&c, a, LB_RANK_CVE5_ADP);
+		container(s, file, id, &c, a, LB_RANK_CVE5_ADP);
 	title = lb_feed_jstr(cna, "title", &bad);
 	json_array_foreach(json_object_get(cna, "descriptions"), i, d) {
 		const char *lang = json_string_value(json_object_get(d, "lang"));

@@ -31,18 +31,30 @@ struct meta {
 	size_t ncvss;
 };
 
+/* what names a CVSS object in warnings: "cvssMetricV31[0]" */
 static void
-meta_cvss(struct meta *m, json_t *data, int rank)
+meta_cvss(struct nvd *n, struct meta *m, const char *id, const char *what, json_t *data, int rank)
 {
-	json_t *score;
+	json_t *score, *v;
 	const char *vec;
 
-	if (!json_is_object(data) || m->ncvss >= sizeof(m->cvss) / sizeof(m->cvss[0]))
+	if (!data || m->ncvss >= sizeof(m->cvss) / sizeof(m->cvss[0]))
 		return;
-	vec = json_string_value(json_object_get(data, "vectorString"));
+	if (!json_is_object(data)) {
+		lb_feed_warn(n->s, n->file, id, "%s is not an object; ignored", what);
+		return;
+	}
+	v = json_object_get(data, "vectorString");
+	vec = json_string_value(v);
+	if (v && !vec)
+		lb_feed_warn(n->s, n->file, id, "%s: vectorString is not a string; ignored", what);
 	if (!vec || strlen(vec) > LB_FEED_MAX_VECTOR)
 		return;
 	score = json_object_get(data, "baseScore");
+	/* the score is computed from the vector anyway (v2, v3); the feed's
+	 * stands only for v4 */
+	if (score && !json_is_number(score))
+		lb_feed_warn(n->s, n->file, id, "%s: baseScore is not a number; ignored", what);
 	m->cvss[m->ncvss++] = (struct lb_feed_cvss){ vec, json_is_number(score) ? json_number_value(score) : -1, rank };
 }
 
@@ -119,7 +131,9 @@ item_v2(struct nvd *n, json_t *cve)
 		arr = json_object_get(metrics, keys[k]);
 		json_array_foreach(arr, i, e) {
 			const char *type = json_string_value(json_object_get(e, "type"));
-			meta_cvss(&m, json_object_get(e, "cvssData"),
+			char what[64];
+			snprintf(what, sizeof(what), "%s[%zu].cvssData", keys[k], i);
+			meta_cvss(n, &m, id, what, json_object_get(e, "cvssData"),
 			    type && strcmp(type, "Primary") == 0 ? LB_RANK_NVD : LB_RANK_NVD_SECONDARY);
 		}
 	}
@@ -156,8 +170,10 @@ item_v11(struct nvd *n, json_t *item)
 		return 0;
 	}
 	impact = json_object_get(item, "impact");
-	meta_cvss(&m, json_object_get(json_object_get(impact, "baseMetricV3"), "cvssV3"), LB_RANK_NVD);
-	meta_cvss(&m, json_object_get(json_object_get(impact, "baseMetricV2"), "cvssV2"), LB_RANK_NVD);
+	meta_cvss(n, &m, id, "baseMetricV3.cvssV3",
+	    json_object_get(json_object_get(impact, "baseMetricV3"), "cvssV3"), LB_RANK_NVD);
+	meta_cvss(n, &m, id, "baseMetricV2.cvssV2",
+	    json_object_get(json_object_get(impact, "baseMetricV2"), "cvssV2"), LB_RANK_NVD);
 	json_array_foreach(json_object_get(json_object_get(cve, "problemtype"), "problemtype_data"), i, pt)
 		json_array_foreach(json_object_get(pt, "description"), j, d)
 			meta_cwe(&m, json_string_value(json_object_get(d, "value")));

@@ -3,17 +3,23 @@
  * lb_vulndb_open checks: a database of another version is refused and
  * rebuilt, never half-read.
  *
- * Size decisions: strings that repeat (ecosystem, distro, package) live
- * once in pkg, sources and severity sources in label; affected rows refer
- * to them by integer. pkg and affected are WITHOUT ROWID tables whose
- * primary keys are the only indexes: the query is one lookup of (ecosystem,
- * distro, package) in pkg, then a range scan of affected by pkg id. The
- * builder inserts in key order into an in-memory database and writes the
- * file with VACUUM INTO, so pages are full and the file is written once.
+ * Built for matching speed: a package is one lookup of (ecosystem, distro,
+ * name) in pkg, which gives every advisory about it as one blob, already
+ * in the form the matcher evaluates (pkgblob.h): ranges as events sorted
+ * in the ecosystem's version order and versions validated at build time,
+ * explicit version lists sorted for a binary search. Nothing is parsed at
+ * match time. Vulnerability details (name, aliases, title, CVSS) are
+ * looked up by id in vuln only for the advisories that match.
+ *
+ * Size decisions: strings that repeat (sources, severity sources) live
+ * once in label and are referred to by integer; pkg is a WITHOUT ROWID
+ * table whose primary key is its only index. The builder inserts in key
+ * order into an in-memory database and writes the file with VACUUM INTO,
+ * so pages are full and the file is written once.
  */
 #pragma once
 
-#define LB_VULNDB_SCHEMA_VERSION 1
+#define LB_VULNDB_SCHEMA_VERSION 2
 /* PRAGMA application_id: "lbvd" */
 #define LB_VULNDB_APP_ID 0x6c627664
 
@@ -29,15 +35,10 @@
 	"CREATE TABLE vuln(id INTEGER PRIMARY KEY, name TEXT NOT NULL, aliases TEXT, title TEXT,\n" \
 	"  severity INTEGER NOT NULL, sev_src INTEGER, cvss_vector TEXT, cvss_score REAL,\n" \
 	"  cwe TEXT, published TEXT, modified TEXT);\n" \
-	/* distro is '' for language ecosystems */ \
+	/* distro is '' for language ecosystems; adv is the package's advisories \
+	 * (pkgblob.h) */ \
 	"CREATE TABLE pkg(eco TEXT NOT NULL, distro TEXT NOT NULL, name TEXT NOT NULL,\n" \
-	"  id INTEGER NOT NULL, PRIMARY KEY(eco, distro, name)) WITHOUT ROWID;\n" \
-	/* status is enum lb_vstatus; vsev/vsrc the vendor's own rating; record the \
-	 * native advisory ID when it differs from the vuln's name */ \
-	"CREATE TABLE affected(pkg INTEGER NOT NULL, vuln INTEGER NOT NULL, seq INTEGER NOT NULL,\n" \
-	"  src INTEGER NOT NULL, status INTEGER NOT NULL, fixed TEXT, ranges TEXT, versions TEXT,\n" \
-	"  vsev INTEGER, vsrc INTEGER, record TEXT,\n" \
-	"  PRIMARY KEY(pkg, vuln, seq)) WITHOUT ROWID;\n"
+	"  adv BLOB NOT NULL, PRIMARY KEY(eco, distro, name)) WITHOUT ROWID;\n"
 
 /* A Bloom filter of every (ecosystem, distro, package) key in pkg, kept in
  * meta as 'pkg_filter' (bytes) and 'pkg_filter_bits' (a power of two), so

@@ -89,12 +89,15 @@ empty_dir() {
 # lb ARGS...: runs lifebelt in $T/cwd with TMPDIR=$T/tmp; sets RC, keeps
 # stdout in $T/out and stderr in $T/err; fails the case on a crash, a hang
 # or a stray file.
+# image and rootfs run with --no-cache: a case that damages an image after
+# scanning it must see the damage, not the layer cache's answer
 lb() {
-	local pre=()
+	local pre=() post=()
 	if [ -n "${LB_RSS_FILE:-}" ] && [ -x /usr/bin/time ]; then
 		pre=(/usr/bin/time -f '%M %U %S' -o "$LB_RSS_FILE")
 	fi
-	(cd "$T/cwd" && TMPDIR="$T/tmp" exec "${pre[@]}" timeout -k 5 "$LB_TIMEOUT" "$LIFEBELT" "$@") \
+	case "${1:-}" in image | rootfs) post=(--no-cache) ;; esac
+	(cd "$T/cwd" && TMPDIR="$T/tmp" exec "${pre[@]}" timeout -k 5 "$LB_TIMEOUT" "$LIFEBELT" "$@" "${post[@]}") \
 	    >"$T/out" 2>"$T/err"
 	RC=$?
 	check_run

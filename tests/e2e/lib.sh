@@ -51,6 +51,9 @@ trap 'exit 143' TERM
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/lb-$LB_TEST_NAME.XXXXXX") || { echo "cannot create a scratch folder" >&2; exit 1; }
 _lb_made=$T
+# a cache folder of its own (the layer cache, a database): nothing of the
+# user's or of another test leaks into a run
+export XDG_CACHE_HOME=$T/xdg-cache
 
 # --- reporting --------------------------------------------------------
 
@@ -132,13 +135,18 @@ finish() {
 # neither needs a database nor warns that there is none. A test that wants
 # the default sets LB_SCANNERS=default (or another --scanners value).
 LB_SCANNERS=${LB_SCANNERS:-none}
+# They also run with --no-cache: a test that scans an image, then damages
+# it, must see the damage, not the layer cache's answer from the first
+# scan. A test of the cache sets LB_LAYER_CACHE=1 (t1030).
+LB_LAYER_CACHE=${LB_LAYER_CACHE:-0}
 
-# lb_argv ARGS...: LB_ARGV = ARGS with the --scanners option added
+# lb_argv ARGS...: LB_ARGV = ARGS with the --scanners (and --no-cache) options added
 lb_argv() {
 	LB_ARGV=("$@")
 	case "${1:-}" in
 	image | rootfs)
-		[ "$LB_SCANNERS" = default ] || LB_ARGV=("$1" --scanners "$LB_SCANNERS" "${@:2}") ;;
+		[ "$LB_SCANNERS" = default ] || LB_ARGV=("$1" --scanners "$LB_SCANNERS" "${@:2}")
+		[ "$LB_LAYER_CACHE" = 1 ] || LB_ARGV+=(--no-cache) ;;
 	esac
 }
 

@@ -10,7 +10,8 @@
 #    the image has musl and musl-utils 1.1.18-r3 (origin musl): both
 #    affected. Nothing else of the 13 apk packages is below a v3.7 fix
 #    (busybox 1.27.2-r11 > 1.27.2-r4; libressl 2.6.5-r0 = 2.6.5-r0).
-#  - Go vulnerability database: the binary's standard library is go1.15.2;
+#  - Go vulnerability database (the binary's build info, read by the Go
+#    binary analyzer): the binary's standard library is go1.15.2;
 #    GO-2021-0069 (CVE-2020-28362) "introduced 1.15.0-0, fixed 1.15.5" and
 #    GO-2021-0235 (CVE-2021-3114) "introduced 1.15.0-0, fixed 1.15.7" cover
 #    it; 131 stdlib records of osv-go cover 1.15.2 in all (counted with an
@@ -56,24 +57,25 @@ check_json "no other apk package has a finding" \
 		if r[0]["packages"][v["package"]]["type"] == "apk"))' \
 	"$(printf 'apk:musl\napk:musl-utils')"
 
-# The Go binary's findings need the Go binary analyzer (a later issue);
-# once the standard library is in the inventory they must be these.
-if jq_py '[p["name"] for p in r[0]["packages"] if p["type"] == "golang"]' | grep -qx stdlib; then
-	check_json "Go stdlib 1.15.2: CVE-2020-28362 (GO-2021-0069), fixed in 1.15.5 (the fix above 1.15.2)" \
-		'[v["fixedVersion"] for v in r[0]["vulnerabilities"] if v["pkgName"] == "stdlib" and v["id"] == "CVE-2020-28362"]' \
-		"1.15.5"
-	check_json "Go stdlib 1.15.2: CVE-2021-3114 (GO-2021-0235), fixed in 1.15.7" \
-		'[v["fixedVersion"] for v in r[0]["vulnerabilities"] if v["pkgName"] == "stdlib" and v["id"] == "CVE-2021-3114"]' \
-		"1.15.7"
-	check_json "Go stdlib 1.15.2: 131 advisories of the Go vulnerability database, all from osv" \
-		'[len([v for v in r[0]["vulnerabilities"] if v["pkgName"] == "stdlib"]),
-		  sorted(set(v["dataSource"] for v in r[0]["vulnerabilities"] if v["pkgName"] == "stdlib"))]' \
-		"$(printf '131\n["osv:Go"]')"
-	check_json "Go findings are in the binary's layer (1)" \
-		'sorted(set(v["layer"] for v in r[0]["vulnerabilities"] if v["pkgName"] == "stdlib"))' 1
-else
-	say "no Go packages in the inventory yet: the Go findings are not checked"
-fi
+# The Go binary against the Go vulnerability database: its standard
+# library (go1.15.2, from the build info) and modules are in the inventory
+check_json "the Go binary's standard library is in the inventory" \
+	'[p["version"] for p in r[0]["packages"] if p["type"] == "golang" and p["name"] == "stdlib"]' v1.15.2
+check_json "Go stdlib 1.15.2: CVE-2020-28362 (GO-2021-0069), fixed in 1.15.5 (the fix above 1.15.2)" \
+	'[v["fixedVersion"] for v in r[0]["vulnerabilities"] if v["pkgName"] == "stdlib" and v["id"] == "CVE-2020-28362"]' \
+	"1.15.5"
+check_json "Go stdlib 1.15.2: CVE-2021-3114 (GO-2021-0235), fixed in 1.15.7" \
+	'[v["fixedVersion"] for v in r[0]["vulnerabilities"] if v["pkgName"] == "stdlib" and v["id"] == "CVE-2021-3114"]' \
+	"1.15.7"
+check_json "Go stdlib 1.15.2: 131 advisories of the Go vulnerability database, all from osv" \
+	'[len([v for v in r[0]["vulnerabilities"] if v["pkgName"] == "stdlib"]),
+	  sorted(set(v["dataSource"] for v in r[0]["vulnerabilities"] if v["pkgName"] == "stdlib"))]' \
+	"$(printf '131\n["osv:Go"]')"
+check_json "Go findings are in the binary's layer (1)" \
+	'sorted(set(v["layer"] for v in r[0]["vulnerabilities"] if v["pkgName"] == "stdlib"))' 1
+check_json "Go findings link to the Go record on osv.dev" \
+	'[v["primaryUrl"] for v in r[0]["vulnerabilities"] if v["id"] == "CVE-2020-28362"]' \
+	"https://osv.dev/vulnerability/GO-2021-0069"
 
 # the README's form, as a table
 offline image --input "$IMG" --db "$DB"

@@ -6,7 +6,8 @@
 # dependency). Layer 2: yarn and pnpm lockfiles from the pkgdb fixtures,
 # and lodash deleted from node_modules. Every package of the resulting
 # package-lock.json must be reported as installed (name, version, purl,
-# evidence path, layer) and as declared by the lockfile.
+# evidence path, layer), and only once: lodash, deleted, as declared by the
+# lockfile, the others not again as declared.
 #
 # Needs npm and the npm registry; without them the test is skipped (it
 # fails when CI=true).
@@ -83,10 +84,17 @@ check_json "licenses from package.json" \
 	'sorted(set(str(p["license"]) for p in r[0]["packages"] if p["type"] == "npm" and not p["declared"]))' MIT "$J"
 
 # --- declared by the lockfile ---------------------------------------------------
-lock_rows | awk '{ print $1, $2 }' | LC_ALL=C sort -u >"$T/want-declared"
+# a package both installed and declared in the same project is reported
+# once, as installed: what stays declared is what is not installed
+lock_rows | awk '{ print $1, $2 }' | LC_ALL=C sort -u >"$T/lock-all"
+awk '{ print $1, $2 }' "$T/want-installed" | LC_ALL=C sort -u | comm -23 "$T/lock-all" - >"$T/want-declared"
 jq_py 'sorted(p["name"] + " " + p["version"] for p in r[0]["packages"]
 	if p["declared"] and p["dbPath"] == "'"$APP"'/package-lock.json")' "$J" >"$T/got-declared"
-check_same "package-lock.json declares every package, lodash too" "$T/want-declared" "$T/got-declared"
+check_same "package-lock.json: only lodash (deleted from node_modules) stays declared" \
+	"$T/want-declared" "$T/got-declared"
+check_eq "... which is lodash" "lodash 4.17.20" "$(cat "$T/want-declared")"
+check_json "each package of the app once: installed, or declared" \
+	'len([p for p in r[0]["packages"] if p["type"] == "npm" and p["dbPath"].startswith("'"$APP"'/")])' 6 "$J"
 check_json "npm's hidden node_modules/.package-lock.json is not read" \
 	'[p["dbPath"] for p in r[0]["packages"] if p["dbPath"].endswith(".package-lock.json")]' "" "$J"
 check_json "the app's own package.json is not a package" \

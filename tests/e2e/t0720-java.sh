@@ -127,6 +127,53 @@ cannot read 'opt/lib/nested_at_100.jar!/nested.jar!/nested.jar!/nested.jar!/nest
 check_json "... and the report is partial" "r[0]['partial']" "true"
 check_eq "purls parse back" "" "$(purl_check "$J")"
 
+# the SHA-1 of each archive, nested ones read out of their parents with
+# Python's zipfile: "dbPath ok" for every installed maven package whose
+# digest is its archive's, "dbPath got DIGEST" otherwise
+"$PY" - "$J" "$L1" "$L0" >"$T/sha1.got" <<'PYEOF'
+import hashlib, io, json, os, sys, zipfile
+d = json.load(open(sys.argv[1]))
+def data(path):
+    parts = path.split("!/")
+    b = None
+    for root in sys.argv[2:]:
+        f = os.path.join(root, parts[0])
+        if os.path.isfile(f):
+            b = open(f, "rb").read()
+            break
+    for p in parts[1:]:
+        b = zipfile.ZipFile(io.BytesIO(b)).read(p)
+    return b
+for p in sorted(d["results"][0]["packages"], key=lambda p: p["dbPath"]):
+    if p["type"] == "maven" and not p["declared"]:
+        want = "sha1:" + hashlib.sha1(data(p["dbPath"])).hexdigest()
+        print(p["dbPath"], "ok" if p.get("digest") == want else "got %s" % p.get("digest"))
+PYEOF
+check_eq "every archive's package has the archive's SHA-1" "" "$(grep -v ' ok$' "$T/sha1.got")"
+check_eq "... 12 archives: the war, its 7 libraries, the tomcat jar, the deep jar, guava twice" 12 \
+	"$(grep -c -v '^usr/share/java/' "$T/sha1.got")"
+# both reports with the digests against their JSON Schemas
+if [ -f "$LB_SRCDIR/tests/tools/node_modules/ajv/package.json" ] && command -v node >/dev/null; then
+	S=$LB_SRCDIR/tests/schemas
+	cp "$J" "$T/report.json"
+	lb image --input "$T/img" -f cyclonedx -o "$T/bom.json"
+	if node "$LB_SRCDIR/tests/tools/validate-schema.js" "$S/bom-1.6.schema.json" "$S/spdx.schema.json" \
+		"$S/jsf-0.82.schema.json" "$T/bom.json" >"$T/schema.log" 2>&1 &&
+		node "$LB_SRCDIR/tests/tools/validate-schema.js" "$(ls "$LB_SRCDIR"/docs/lifebelt-report-*.schema.json | sort -V | tail -1)" \
+		"$T/report.json" >>"$T/schema.log" 2>&1; then
+		pass "the json and cyclonedx reports with SHA-1s are valid against their schemas"
+	else
+		fail "the json and cyclonedx reports with SHA-1s are valid against their schemas" "$(head -20 "$T/schema.log")"
+	fi
+elif [ "${CI:-}" = true ]; then
+	fail "schema validation" "node or ajv (npm ci in tests/tools) is missing"
+fi
+lb image --input "$T/img" -f cyclonedx
+check_json "cyclonedx: the jar's SHA-1 as a component hash" \
+	"[c['hashes'] for c in d['components'] if c.get('purl') == 'pkg:maven/com.google.guava/guava@31.1-jre'][0]" \
+	"$(sha1sum "$L1/usr/local/bin/guava.jar" | awk '{ printf "{\"alg\": \"SHA-1\", \"content\": \"%s\"}", $1 }')"
+lb image --input "$T/img" -f json
+
 if [ "$DEBIAN" = 1 ]; then
 	# what the Debian jars say about themselves, read with Python's zipfile
 	want=$("$PY" - "$L0/usr/share/java/commons-lang3.jar" "$L0/usr/share/java/jackson-core.jar" <<'EOF'

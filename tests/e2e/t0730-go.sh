@@ -6,7 +6,7 @@
 # esbuild's npm package carries a Go binary with module info. A copy
 # without an execute bit is not read, a later layer deletes one binary,
 # a shell script is no trouble, and a binary cut inside its build info
-# gives one warning naming it.
+# gives one warning naming it. go.mod and go.sum are not read.
 #
 # Debian's fzf needs `apt-get download` and esbuild `npm pack`; without
 # them those parts are skipped, or fail when CI=true.
@@ -29,6 +29,10 @@ chmod 755 "$L0/usr/local/bin/script"
 # cut inside the build info strings: the file is not a Go binary any more
 head -c $((0x13a000 + 100)) "$G/scalibr-binary_with_module_replacement-linux-amd64" >"$L1/usr/local/bin/cut"
 chmod 755 "$L1/usr/local/bin/cut"
+# go.mod and go.sum of a source tree: not installed evidence (issue #4), skipped
+mkdir -p "$L1/src/app"
+printf 'module example.com/app\n\ngo 1.21\n\nrequire golang.org/x/text v0.14.0\n' >"$L1/src/app/go.mod"
+printf 'golang.org/x/text v0.14.0 h1:ScX5w1eTa3QqT8oi6+ziP7dTV1S2+ALU0bI+0zXKWiQ=\n' >"$L1/src/app/go.sum"
 
 FZF=0
 if command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null; then
@@ -103,6 +107,8 @@ stdlib v1.20.12 pkg:golang/stdlib@v1.20.12 1" \
 		"$(golang_in app/node_modules/@esbuild/linux-x64/bin/esbuild)"
 fi
 
+check_eq "go.mod and go.sum are skipped" "" \
+	"$(jq_py "[p['name'] for p in r[0]['packages'] if p['dbPath'].startswith('src/app/') or p['name'] == 'golang.org/x/text']" "$J")"
 check_json "Go packages are installed, not declared" \
 	"sorted(set(p['declared'] for p in r[0]['packages'] if p['type'] == 'golang'))" "false"
 check_json "one warning, naming the truncated binary" "r[0]['warnings']" \

@@ -5,6 +5,8 @@
 # crate alone, and Trivy's two local crates. A copy without an execute bit
 # is not read; a later layer deletes one binary, so its crates are gone; a
 # binary whose zlib stream fails its checksum gives one warning naming it.
+# Then Cargo.lock files (Syft's and osv-scalibr's fixtures): declared
+# crates, checked against Python's tomllib; bad ones give a warning.
 . "$(dirname "$0")/lib.sh"
 skip_unless_shared
 
@@ -64,5 +66,40 @@ check_json "14 crates in all" "len([p for p in r[0]['packages'] if p['type'] == 
 check_json "one warning, naming the corrupt binary" \
 	"[w for w in r[0]['warnings'] if 'usr/bin/corrupt' in w and 'cargo-auditable' in w] == r[0]['warnings'] and len(r[0]['warnings'])" 1
 check_eq "purls parse back" "" "$(purl_check "$J")"
+
+# --- Cargo.lock: declared crates, as Python's tomllib reads the files ----
+C=$LB_TESTDATA/pkgdb/rust
+mkdir -p "$T/lock"
+i=0
+for f in "$C/syft-Cargo.lock" "$C"/scalibr-cargolock/*.lock; do
+	i=$((i + 1))
+	mkdir -p "$T/lock/src/p$i"
+	cp "$f" "$T/lock/src/p$i/Cargo.lock"
+done
+mkdir -p "$T/lock/src/bad" "$T/lock/src/junk"
+cp "$C/scalibr-cargolock/not-toml.txt" "$T/lock/src/junk/Cargo.lock"
+printf '[[package]]\nname = "ok"\nversion = "1.0.0"\n\n[[package]]\nname = "a\\u0062"\nversion = "1.0.0"\n' \
+	>"$T/lock/src/bad/Cargo.lock"
+want=$("$PY" - "$T/lock/src" <<'PYEOF'
+import glob, sys, tomllib
+out = []
+for f in glob.glob(sys.argv[1] + "/p*/Cargo.lock"):
+    d = tomllib.load(open(f, "rb"))
+    rel = f[len(sys.argv[1]) - 3:]
+    out += ["%s %s %s" % (rel, p["name"], p["version"]) for p in d.get("package", [])]
+print("\n".join(sorted(out)))
+PYEOF
+)
+lb rootfs "$T/lock" -f json
+check_eq "Cargo.lock: the crates tomllib lists, each file" "$want" \
+	"$(jq_py "sorted('%s %s %s' % (p['dbPath'], p['name'], p['version']) for p in r[0]['packages'] if p['type'] == 'cargo' and p['dbPath'].startswith('src/p'))")"
+check_json "Cargo.lock: declared, with cargo purls" \
+	"sorted(set('%s %s' % (p['declared'], p['purl'].split('/')[0]) for p in r[0]['packages']))" "True pkg:cargo"
+check_json "Cargo.lock: a name with an escape is skipped, the rest kept" \
+	"sorted(p['name'] for p in r[0]['packages'] if p['dbPath'] == 'src/bad/Cargo.lock')" "ok"
+check_json "Cargo.lock: two warnings, naming the bad file and the one that is no Cargo.lock" \
+	"sorted(w.split(':')[0] for w in r[0]['warnings'])" \
+	"$(printf '%s\n' "cannot parse 'src/bad/Cargo.lock' line 5" "cannot parse 'src/junk/Cargo.lock' line 1")"
+check_eq "Cargo.lock: purls parse back" "" "$(purl_check "$T/out")"
 
 finish

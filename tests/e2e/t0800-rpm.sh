@@ -4,11 +4,14 @@
 # rpm 4.18 writes it, and the same headers in Berkeley DB hash files of
 # three page sizes made with db5.3_load) must give exactly what
 # `rpm -qa --qf '%{NAME} %{EPOCHNUM}:%{VERSION}-%{RELEASE} %{ARCH} %{SOURCERPM}'`
-# says; the real databases of shared/testdata/pkgdb/rpm (NDB, which no tool
+# says, and the modularity labels and file digests (MD5 and SHA-256) that
+# `rpm -qa --qf '%{MODULARITYLABEL}'` and '[%{FILEDIGESTS}]' give;
+# the real databases of shared/testdata/pkgdb/rpm (NDB, which no tool
 # here writes, and SQLite) what their README expects; broken ones give a
 # warning and a partial report. Then OS detection: the os-release fixtures
 # (RHEL, Oracle, distroless, the rpm family of trivy-os-release), purls
-# and end of life, chisel-cut Ubuntu and busybox-only images.
+# and end of life, chisel-cut Ubuntu and busybox-only images (a made-up
+# binary and Debian's busybox-static).
 . "$(dirname "$0")/lib.sh"
 skip_unless_shared
 need_cmd rpmbuild rpm db5.3_load zstd
@@ -50,6 +53,40 @@ lb image --input "$T/root.img" --format json --list-files
 check_json "lbhello's files" \
 	'sorted([p for p in r[0]["packages"] if p["name"] == "lbhello"][0]["files"])' \
 	"$(printf '%s\n' etc/lbhello.conf usr/share/lbhello usr/share/lbhello/a.txt usr/share/lbhello/link)"
+# modularity labels and file digests, against rpm's own answer for every
+# package and file: "NAME LABEL" and "NAME PATH ALGO:HEX" (or "-" when rpm
+# has no digest); FILEDIGESTALGO absent means MD5 (lbbig), 8 is SHA-256
+rpmq() { rpm --root "$T/db/root" --dbpath /var/lib/rpm -qa "$@" 2>/dev/null; }
+rpmq --qf '%{NAME} %{MODULARITYLABEL}\n' | sed 's/ (none)$/ None/' | sort >"$T/mod.want"
+rpmq --qf '%{NAME} %{FILEDIGESTALGO}\n' >"$T/algo.txt"
+rpmq --qf '[%{=NAME} %{FILENAMES} %{FILEDIGESTS}\n]' | while read -r n f d; do
+	a=$(awk -v n="$n" '$1 == n { print ($2 == "(none)" ? "md5" : $2 == 8 ? "sha256" : "algo" $2) }' "$T/algo.txt")
+	echo "$n ${f#/} ${d:+$a:$d}"
+done | sed 's/ $/ -/' | sort >"$T/dg.want"
+grep -q ' md5:' "$T/dg.want" && grep -q ' sha256:' "$T/dg.want" && grep -q ' -$' "$T/dg.want" ||
+	fail "rpm lists md5 and sha256 digests and files without one" "$(head -5 "$T/dg.want")"
+for d in root bdb512; do
+	lb image --input "$T/$d.img" --format json --list-files
+	jq_py 'sorted("%s %s" % (p["name"], p.get("modularityLabel")) for p in r[0]["packages"])' >"$T/mod.got"
+	check_same "$d: modularity labels as rpm -qa --qf %{MODULARITYLABEL}" "$T/mod.want" "$T/mod.got"
+	jq_py 'sorted("%s %s %s" % (p["name"], f, g or "-") for p in r[0]["packages"]
+	    for f, g in zip(p["files"], p["fileDigests"]))' >"$T/dg.got"
+	check_same "$d: file digests as rpm -qa --qf [%{FILEDIGESTS}]" "$T/dg.want" "$T/dg.got"
+done
+# the report with labels and digests against the report's JSON Schema
+if [ -f "$LB_SRCDIR/tests/tools/node_modules/ajv/package.json" ] && command -v node >/dev/null; then
+	if node "$LB_SRCDIR/tests/tools/validate-schema.js" "$(ls "$LB_SRCDIR"/docs/lifebelt-report-*.schema.json | sort -V | tail -1)" \
+		"$T/out" >"$T/schema.log" 2>&1; then
+		pass "a report with modularityLabel and fileDigests is valid against its schema"
+	else
+		fail "a report with modularityLabel and fileDigests is valid against its schema" "$(head -20 "$T/schema.log")"
+	fi
+elif [ "${CI:-}" = true ]; then
+	fail "schema validation" "node or ajv (npm ci in tests/tools) is missing"
+fi
+lb image --input "$T/root.img" --format json
+check_json "no fileDigests without --list-files" \
+	'[k for p in r[0]["packages"] for k in p if k in ("files", "fileDigests")]' ""
 check_json "vendor as maintainer, license" \
 	'[p["maintainer"] + " | " + p["license"] for p in r[0]["packages"] if p["name"] == "lbhello"][0]' \
 	'Lifebelt Test | MIT and (BSD or GPLv2+)'
@@ -63,9 +100,12 @@ cp "$T/db/root/var/lib/rpm/rpmdb.sqlite" "$T/rhel2/var/lib/rpm/"
 mkimage --layer "$T/rhel" --layer "$T/db/root" --exclude 'var/lib/rpm/rpmdb.sqlite-*' \
 	--layer "$T/rhel2" --oci "$T/rhel.img"
 lb image --input "$T/rhel.img" --format json
-check_json "rhel: purl with vendor namespace, epoch qualifier" \
+check_json "rhel: purl with vendor namespace, epoch and modularitylabel qualifiers" \
 	'[p["purl"] for p in r[0]["packages"] if p["name"] == "lbhello-doc"][0]' \
-	'pkg:rpm/redhat/lbhello-doc@1.2.3-4.lb1?arch=noarch&distro=rhel-9.2&epoch=2&upstream=lbhello'
+	'pkg:rpm/redhat/lbhello-doc@1.2.3-4.lb1?arch=noarch&distro=rhel-9.2&epoch=2&modularitylabel=lbhello:1.2:20240101:abcdef01&upstream=lbhello'
+check_json "rhel: a package without a label has no modularitylabel" \
+	'[p["purl"] for p in r[0]["packages"] if p["name"] == "lbbig"][0]' \
+	'pkg:rpm/redhat/lbbig@3.1-7?arch=noarch&distro=rhel-9.2'
 check_json "rhel: os and end of life" '"%s %s %s" % (r[0]["os"]["family"], r[0]["os"]["versionId"], r[0]["os"]["eol"])' \
 	"rhel 9.2 2032-05-31"
 check_json "rhel: packages of the surviving database are layer 2's" \
@@ -207,5 +247,25 @@ lb image --input "$T/bb.img" --format json
 clean "busybox"
 check_json "busybox: os from the binary" '"%s %s %s" % (r[0]["os"]["family"], r[0]["os"]["version"], r[0]["os"]["name"])' \
 	"busybox 1.36.1 BusyBox v1.36.1"
+# a real busybox (Debian's busybox-static), applets as symlinks; the
+# version as the binary itself prints it. BusyBox publishes no support
+# lifecycle, so no end of life is recorded (docs/json-schema.md).
+if command -v busybox >/dev/null; then
+	bb=$(readlink -f "$(command -v busybox)")
+	want=$("$bb" 2>&1 | sed -n '1s/^BusyBox v\([0-9.]*\).*/\1/p')
+	mkdir -p "$T/bbr/usr/bin" "$T/bbr/bin"
+	cp "$bb" "$T/bbr/usr/bin/busybox"
+	for a in sh ls cat; do ln -s ../usr/bin/busybox "$T/bbr/bin/$a"; done
+	mkimage --layer "$T/bbr" --oci "$T/bbr.img"
+	lb image --input "$T/bbr.img" --format json
+	clean "real busybox"
+	check_json "real busybox: version as 'busybox' prints it, no end of life" \
+		'"%s %s %s %s" % (r[0]["os"]["family"], r[0]["os"]["version"], r[0]["os"]["evidence"], r[0]["os"]["eol"])' \
+		"busybox $want usr/bin/busybox None"
+	[ -n "$want" ] || fail "busybox prints its version" "$("$bb" 2>&1 | head -1)"
+else
+	[ "${CI:-}" != true ] || fail "real busybox" "no busybox binary (scripts/install-deps.sh installs busybox-static)"
+	echo "# real busybox: skipped, no busybox binary (apt-get install busybox-static)"
+fi
 
 finish

@@ -1,7 +1,8 @@
 #!/bin/bash
-# t0900-report-schemas.sh - the json and cyclonedx reports validate against
-# their JSON Schemas: docs/lifebelt-report-1.1.schema.json and the official
-# CycloneDX bom-1.6 schema (shared/testdata/schemas).
+# t0900-report-schemas.sh - every report format validates against its JSON
+# Schema: json against docs/lifebelt-report-1.2.schema.json, and cyclonedx,
+# sarif, spdx-json and openvex against the official CycloneDX 1.6, SARIF
+# 2.1.0, SPDX 2.3 and OpenVEX schemas in tests/schemas (SOURCES.md).
 #
 # The reports come from t_report, which writes them from a hand-built
 # inventory full of hostile strings when LBT_REPORT_DUMP names a folder:
@@ -13,7 +14,7 @@ set -eu
 
 src=${LB_SRCDIR:?run through ctest}
 build=${LB_BUILDDIR:?run through ctest}
-schemas=${LB_TESTDATA:-$src/../shared/testdata}/schemas
+schemas=$src/tests/schemas
 tools=$src/tests/tools
 
 missing() {
@@ -26,9 +27,10 @@ missing() {
 }
 
 command -v node >/dev/null 2>&1 || missing "node is not installed"
-[ -f "$tools/node_modules/ajv/package.json" ] && [ -f "$tools/node_modules/ajv-formats/package.json" ] ||
+[ -f "$tools/node_modules/ajv/package.json" ] && [ -f "$tools/node_modules/ajv-formats/package.json" ] &&
+	[ -f "$tools/node_modules/ajv-draft-04/package.json" ] ||
 	missing "ajv is not installed: run 'npm ci' in tests/tools"
-[ -f "$schemas/bom-1.6.schema.json" ] || missing "'$schemas/bom-1.6.schema.json' is absent"
+[ -f "$schemas/bom-1.6.schema.json" ] || { echo "error: '$schemas/bom-1.6.schema.json' is absent" >&2; exit 1; }
 
 t_report=$build/tests/t_report
 if [ ! -x "$t_report" ]; then
@@ -56,7 +58,7 @@ if [ -x "${LIFEBELT:-}" ] && [ -f "$rootfs" ]; then
 		{ echo "error: musl's purl is missing from the alpine 3.7.3 report" >&2; exit 1; }
 fi
 
-report_schema=$src/docs/lifebelt-report-1.1.schema.json
+report_schema=$src/docs/lifebelt-report-1.2.schema.json
 cdx_schemas=("$schemas/bom-1.6.schema.json" "$schemas/spdx.schema.json" "$schemas/jsf-0.82.schema.json")
 json_docs=("$tmp"/*.json)
 cdx_docs=("$tmp"/*.cyclonedx)
@@ -91,6 +93,22 @@ expect_vulns report-one.cyclonedx absent
 
 validate "$report_schema" -- "${json_docs[@]}"
 validate "${cdx_schemas[@]}" -- "${cdx_docs[@]}"
+# the other formats, with and without findings
+validate "$schemas/sarif-schema-2.1.0.json" -- "$tmp"/*.sarif
+validate "$schemas/spdx-2.3.schema.json" -- "$tmp"/*.spdx-json
+# OpenVEX wants at least one statement: only the reports with findings
+validate "$schemas/openvex.schema.json" -- "$tmp"/report-vulns.openvex "$tmp"/report-vulns-multi.openvex \
+	"$tmp"/report-vulns-policy.openvex
+# the report with exceptions has them, or validating it proves little
+node -e '
+	const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+	if (d.exceptions.length !== 5 || d.results[0].suppressed.length !== 2)
+		process.exit(1);
+' "$tmp/report-vulns-policy.json" || { echo "error: report-vulns-policy.json lacks its exceptions" >&2; exit 1; }
+for f in one multi none clean; do
+	grep -q '"statements": \[\]' "$tmp/report-$f.openvex" ||
+		{ echo "error: 'report-$f.openvex' has statements" >&2; exit 1; }
+done
 
 # The validator itself must reject a broken document, or the checks above
 # prove nothing (status 1 is "invalid"; 2 would be a setup error).
@@ -104,11 +122,18 @@ must_reject() {
 }
 sed 's/"specVersion": "1.6"/"specVersion": 1.6/' "$tmp/report-one.cyclonedx" >"$tmp/broken.cdx"
 must_reject "${cdx_schemas[@]}" -- "$tmp/broken.cdx"
-sed 's/"schemaVersion": "1.1"/"schemaVersion": "1.1", "extra": 1/' "$tmp/report-one.json" >"$tmp/broken.jsn"
+sed 's/"schemaVersion": "1.2"/"schemaVersion": "1.2", "extra": 1/' "$tmp/report-one.json" >"$tmp/broken.jsn"
 must_reject "$report_schema" -- "$tmp/broken.jsn"
 # a finding's members are as closed as the rest
 sed 's/"dataSource": /"dataSorce": /' "$tmp/report-vulns.json" >"$tmp/broken.jsn"
 must_reject "$report_schema" -- "$tmp/broken.jsn"
 sed 's/"severity": "critical"/"severity": "CRITICAL"/' "$tmp/report-vulns.cyclonedx" >"$tmp/broken.cdx"
 must_reject "${cdx_schemas[@]}" -- "$tmp/broken.cdx"
+sed 's/"level": "error"/"level": "fatal"/' "$tmp/report-vulns.sarif" >"$tmp/broken.sarif"
+must_reject "$schemas/sarif-schema-2.1.0.json" -- "$tmp/broken.sarif"
+sed 's/"primaryPackagePurpose": "LIBRARY"/"primaryPackagePurpose": "LIB"/' "$tmp/report-vulns.spdx-json" >"$tmp/broken.spdx"
+must_reject "$schemas/spdx-2.3.schema.json" -- "$tmp/broken.spdx"
+sed 's/"status": "affected"/"status": "vulnerable"/' "$tmp/report-vulns.openvex" >"$tmp/broken.vex"
+must_reject "$schemas/openvex.schema.json" -- "$tmp/broken.vex"
+must_reject "$schemas/openvex.schema.json" -- "$tmp/report-clean.openvex"
 echo "ok: $n reports valid"

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """vuln-ref.py - expected vulnerability findings computed WITHOUT lifebelt.
 
-An independent reference for the end-to-end tests t0600 (Alpine) and
-t0630: it shares no code with src/ (not the feed parsers, not the version
+An independent reference for the end-to-end tests t0600 (Alpine), t0610
+(Debian), t0640 (Python) and t0630: it shares no code with src/ (not the feed parsers, not the version
 comparators, not the matcher), so a bug there cannot hide in the answer.
 
   vuln-ref.py apk-compare A B           prints <, = or >
@@ -26,6 +26,13 @@ comparators, not the matcher), so a bug there cannot hide in the answer.
                                         knows, packages at each fixed
                                         version, just below and just above
                                         it, far below and far above
+  vuln-ref.py pypi ROOT OSV_PYPI_DIR     prints "name<TAB>version<TAB>record
+                                        <TAB>aliases<TAB>fixed" for every
+                                        PyPA advisory (OSV YAML) that affects
+                                        a *.dist-info/METADATA or
+                                        *.egg-info/PKG-INFO under ROOT:
+                                        versions ordered by python3-packaging,
+                                        OSV's evaluation of ECOSYSTEM ranges
 
 The apk comparison follows apk-tools' src/version.c as Alpine ships it
 today (token_first/token_next/token_cmp/apk_version_compare): tokens are
@@ -404,6 +411,94 @@ def deb_synth(release, version_id, root, files):
     return 0
 
 
+def _pep503(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def python_installed(root):
+    """(name, version) of every core metadata file under root"""
+    out = []
+    for d, _, files in os.walk(root):
+        for fn in files:
+            p = os.path.join(d, fn)
+            if not ((fn == "METADATA" and d.endswith(".dist-info")) or
+                    (fn == "PKG-INFO" and d.endswith(".egg-info"))):
+                continue
+            name = version = None
+            for line in open(p, encoding="utf-8", errors="replace"):
+                if not line.strip():
+                    break           # the headers end at the first blank line
+                k, _, v = line.partition(":")
+                if k == "Name" and name is None:
+                    name = v.strip()
+                elif k == "Version" and version is None:
+                    version = v.strip()
+            if name and version:
+                out.append((name, version))
+    return sorted(out)
+
+
+def pypi(root, osv_dir):
+    """OSV "Evaluation" of the PyPA advisories, with packaging's Version"""
+    import yaml
+    from packaging.version import InvalidVersion, Version
+
+    def ver(s):
+        try:
+            return Version(s)
+        except InvalidVersion:
+            return None
+
+    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)   # every scalar a string
+    for name, installed in python_installed(root):
+        v = ver(installed)
+        key = _pep503(name)
+        folder = os.path.join(osv_dir, key)
+        if v is None or not os.path.isdir(folder):
+            continue
+        for fn in sorted(os.listdir(folder)):
+            if not fn.endswith((".yaml", ".yml", ".json")):
+                continue
+            rec = yaml.load(open(os.path.join(folder, fn)), Loader=loader)
+            if rec.get("withdrawn"):
+                continue
+            hit, fixes = False, []
+            for aff in rec.get("affected") or []:
+                pkg = aff.get("package") or {}
+                if pkg.get("ecosystem") != "PyPI" or _pep503(pkg.get("name", "")) != key:
+                    continue
+                if any(ver(x) == v for x in aff.get("versions") or [] if ver(x) is not None):
+                    hit = True
+                for rg in aff.get("ranges") or []:
+                    if rg.get("type") != "ECOSYSTEM":
+                        continue
+                    # events in version order, "introduced: 0" first; a
+                    # version packaging cannot read is left out
+                    evs = []
+                    for i, e in enumerate(rg.get("events") or []):
+                        (kind, val), = e.items()
+                        if kind == "introduced" and val == "0":
+                            evs.append((0, None, i, kind, val))
+                        elif kind in ("introduced", "fixed", "last_affected") and ver(val) is not None:
+                            evs.append((1, ver(val), i, kind, val))
+                    evs.sort(key=lambda x: (x[0], x[1] if x[1] is not None else Version("0"), x[2]))
+                    vulnerable = False
+                    for _, ev, _, kind, val in evs:
+                        if kind == "introduced":
+                            vulnerable = vulnerable or ev is None or v >= ev
+                        elif kind == "fixed":
+                            vulnerable = vulnerable and v < ev
+                        else:
+                            vulnerable = vulnerable and v <= ev
+                    hit = hit or vulnerable
+                    fixes += [(ev, val) for _, ev, _, kind, val in evs if kind == "fixed" and ev > v]
+            if hit:
+                fixed = min(fixes)[1] if fixes else "-"
+                print("%s\t%s\t%s\t%s\t%s" % (name, installed, rec["id"],
+                                              ",".join(sorted(rec.get("aliases") or [])) or "-", fixed))
+    return 0
+
+
 def main(argv):
     if len(argv) == 4 and argv[1] == "apk-compare":
         print("<=>"[apk_cmp(argv[2], argv[3]) + 1])
@@ -418,6 +513,8 @@ def main(argv):
         return deb_synth(argv[2], argv[3], argv[4], argv[5:])
     if len(argv) == 5 and argv[1] == "alpine-synth":
         return alpine_synth(argv[2], argv[3], argv[4])
+    if len(argv) == 4 and argv[1] == "pypi":
+        return pypi(argv[2], argv[3])
     sys.stderr.write(__doc__)
     return 2
 

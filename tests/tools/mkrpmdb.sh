@@ -8,7 +8,7 @@
 #   - lbhello 2:1.2.3-4.lb1 and lbhello-doc (epoch, vendor, modularity
 #     label, a config file);
 #   - lbbig 3.1-7, one package of 300 files (a long header: long overflow
-#     chains in Berkeley DB);
+#     chains in Berkeley DB) with MD5 file digests (no FILEDIGESTALGO);
 #   - lbtools-NNNN 0.9~rc1-1.lb for NNNN < NPKGS (default 5), subpackages
 #     of one source RPM, NFILES files each (default 3);
 # and installs them all with `rpm --justdb` into OUT/root, whose
@@ -107,6 +107,8 @@ EOF
 for s in lbhello lbbig lbtools; do
 	extra=()
 	[ "$s" = lbhello ] && extra=(--define 'modularitylabel lbhello:1.2:20240101:abcdef01')
+	# MD5 file digests, as rpm < 4.6 wrote them: no FILEDIGESTALGO tag
+	[ "$s" = lbbig ] && extra=(--define '_binary_filedigest_algorithm 1')
 	rpmbuild --quiet --define "_topdir $top" --define '_binary_payload w1.gzdio' --define '__os_install_post %{nil}' --define 'debug_package %{nil}' --define '_build_id_links none' --define '__check_files %{nil}' --nodeps \
 		"${extra[@]}" -bb "$top/SPECS/$s.spec" >"$out/rpmbuild-$s.log" 2>&1 ||
 		{ cat "$out/rpmbuild-$s.log" >&2; exit 1; }

@@ -43,9 +43,22 @@ function load(p) {
 	}
 }
 
-// Both schema families in use are draft-07; strict mode would reject the
-// vocabulary extensions CycloneDX uses ("meta:enum", "deprecated").
-const ajv = new (Ajv.default || Ajv)({ allErrors: true, strict: false, validateFormats: true });
+// The main schema's "$schema" picks the draft: CycloneDX and SPDX are
+// draft-07 (ajv), SARIF 2.1.0 is draft-04 (ajv-draft-04) and OpenVEX is
+// 2020-12 (ajv/dist/2020). Strict mode would reject the vocabulary
+// extensions CycloneDX uses ("meta:enum", "deprecated").
+const draft = String(load(schemaArgs[0]).$schema || '');
+let AjvClass = Ajv.default || Ajv;
+try {
+	if (draft.includes('draft-04'))
+		AjvClass = require('ajv-draft-04');
+	else if (draft.includes('2020-12'))
+		AjvClass = require('ajv/dist/2020');
+} catch (e) {
+	die(77, "ajv-draft-04 is not installed: run 'npm ci' in " + __dirname);
+}
+AjvClass = AjvClass.default || AjvClass;
+const ajv = new AjvClass({ allErrors: true, strict: false, validateFormats: true });
 (addFormats.default || addFormats)(ajv);
 // Formats ajv-formats does not know: accept any string rather than fail setup.
 for (const f of ['idn-email', 'idn-hostname', 'iri', 'iri-reference'])

@@ -5,6 +5,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,31 @@ assert_warnings(const struct run *r, size_t n, const char *what)
 		fail_msg("%zu warnings, not %zu (%s)", r->cx.nwarn, n, r->cx.nkept ? r->cx.warnings[0] : "");
 	if (n && !strstr(r->cx.warnings[0], what))
 		fail_msg("warning '%s' does not say '%s'", r->cx.warnings[0], what);
+}
+
+/* The digest of the package named name, or NULL. */
+static const char *
+digest_of(const struct run *r, const char *name)
+{
+	for (size_t i = 0; i < r->inv->npkgs; i++)
+		if (strcmp(r->inv->pkgs[i].name, name) == 0)
+			return r->inv->pkgs[i].digest;
+	fail_msg("no package '%s'", name);
+	return NULL;
+}
+
+/* "sha1:HEX" of len bytes, in one go (static buffer). */
+static const char *
+sha1_hex(const void *data, size_t len)
+{
+	static char out[5 + 2 * SHA_DIGEST_LENGTH + 1];
+	unsigned char md[SHA_DIGEST_LENGTH];
+
+	SHA1(data, len, md);
+	memcpy(out, "sha1:", 5);
+	for (size_t i = 0; i < sizeof(md); i++)
+		snprintf(out + 5 + 2 * i, 3, "%02x", md[i]);
+	return out;
 }
 
 /* --- zips built here, with libarchive's writer --------------------------- */
@@ -389,6 +415,19 @@ t_shaded(void **state)
 	/* ... or after one of its pom.properties (log4j-1.2-api-2.19.0.jar) */
 	run_mem(&r, "app/my-service-1.0.0.jar", zip, len);
 	assert_string_equal(r.lines, "com.acme:my-service 1.0.0\ncom.google.guava:guava 32.0.0-jre\norg.yaml:snakeyaml 1.33");
+	/* the archive's SHA-1 goes to the package that is the archive */
+	assert_string_equal(digest_of(&r, "com.acme:my-service"), sha1_hex(zip, len));
+	assert_null(digest_of(&r, "com.google.guava:guava"));
+	assert_null(digest_of(&r, "org.yaml:snakeyaml"));
+	run_release(&r);
+	run_mem(&r, "app/tool-2.0.jar", zip, len);
+	assert_string_equal(digest_of(&r, "tool"), sha1_hex(zip, len));
+	assert_null(digest_of(&r, "com.acme:my-service"));
+	run_release(&r);
+	/* a name that says nothing, and several packages: none is the archive */
+	run_mem(&r, "app/service.jar", zip, len);
+	for (size_t i = 0; i < r.inv->npkgs; i++)
+		assert_null(r.inv->pkgs[i].digest);
 	run_release(&r);
 	free(zip);
 }
@@ -498,7 +537,9 @@ t_bomb(void **state)
 	put_bits(&bw, 0, 7, false);
 	memcpy(zip, "PK\003\004\x14\x00\x08\x00\x08\x00\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x07\x00\0\0", 30);
 	o = 30;
-	memcpy(zip + o, "big.bin", 7);
+	/* a nested archive is read, so inflated: up to the cap, after the
+	 * warning that it is no zip */
+	memcpy(zip + o, "big.jar", 7);
 	o += 7;
 	memcpy(zip + o, bw.p, bw.n);
 	o += bw.n;
@@ -506,7 +547,14 @@ t_bomb(void **state)
 	o += 16;
 	run_mem(&r, "srv/bomb.jar", zip, o);
 	assert_string_equal(r.lines, "");
-	assert_warnings(&r, 1, "size limit");
+	assert_warnings(&r, 1, "'srv/bomb.jar!/big.jar'");
+	run_release(&r);
+	/* a member that is not read is never inflated: its end is found by
+	 * its data descriptor, which here does not match (sizes of 0) */
+	memcpy(zip + 30, "big.bin", 7);
+	run_mem(&r, "srv/bomb.jar", zip, o);
+	assert_string_equal(r.lines, "");
+	assert_warnings(&r, 1, "data descriptor");
 	run_release(&r);
 	free(bw.p);
 	free(zip);

@@ -246,6 +246,21 @@ test_bdb_fixtures(void **state)
 	check_str(p->license, "BSD");
 	check_str(p->maintainer, "Red Hat, Inc.");
 	assert_true(p->nfiles > 0);
+	/* as `rpm -q --qf '[%{FILENAMES} %{FILEDIGESTS}\n]'` lists them */
+	assert_non_null(p->digests);
+	{
+		bool found = false;
+		for (size_t i = 0; i < p->nfiles; i++) {
+			if (strcmp(p->files[i], "usr/lib64/libuuid.so.1.3.0") == 0) {
+				check_str(p->digests[i], "sha256:"
+				    "3c8f59a0e39cce53501045859f5c9a86b82fedd558a2f4110ab1823047b43745");
+				found = true;
+			} else if (strcmp(p->files[i], "usr/lib64/libuuid.so.1") == 0) {
+				check_str(p->digests[i], NULL);     /* a symlink */
+			}
+		}
+		assert_true(found);
+	}
 	lb_inventory_free(inv);
 
 	inv = scan_fixture("var/lib/rpm/Packages", "pkgdb/rpm/syft-bdb/Packages", NULL, &nwarn);
@@ -408,6 +423,12 @@ test_header_parse(void **state)
 	check_str(inv->pkgs[0].src_name, "src-pkg");
 	check_str(inv->pkgs[0].src_version, NULL);
 	assert_int_equal(inv->pkgs[0].nfiles, 2);
+	/* the label and each file's digest, md5 when FILEDIGESTALGO is absent */
+	check_str(inv->pkgs[0].modularity, "perl:5.30:8030020201021123456:b1c3e9a1");
+	assert_non_null(inv->pkgs[0].digests);
+	check_str(inv->pkgs[0].files[0], "usr/bin/ls");
+	check_str(inv->pkgs[0].digests[0], "md5:ab12");
+	check_str(inv->pkgs[0].digests[1], NULL);
 
 	/* one byte more or less than 8 + 16 il + dl */
 	assert_int_equal(lb_rpm_header_parse(blob, len - 1, &h), -LB_E_FORMAT);
@@ -421,6 +442,62 @@ test_header_parse(void **state)
 	assert_int_equal(lb_rpm_header_parse(blob, len, &h), -LB_E_LIMIT);
 	free(blob);
 	lb_buf_release(&files);
+	lb_inventory_free(inv);
+}
+
+/* A header with FILEDIGESTALGO algo and the given digests of three files. */
+static uint8_t *
+mkdigests(uint32_t algo, const char *const *dg, size_t *len)
+{
+	struct hb h;
+	static const char *const bases[] = { "a", "b", "c" };
+	static const char *const dirs[] = { "/etc/" };
+	static const uint32_t di[] = { 0, 0, 0 };
+
+	hb_init(&h);
+	hb_str(&h, 1000, "dg");
+	hb_str(&h, 1001, "1");
+	hb_str(&h, 1002, "1");
+	hb_strs(&h, 1117, bases, 3);
+	hb_strs(&h, 1118, dirs, 1);
+	hb_ints(&h, 1116, di, 3);
+	hb_strs(&h, 1035, dg, 3);
+	hb_ints(&h, 5011, &algo, 1);
+	return hb_blob(&h, len);
+}
+
+static void
+test_header_digests(void **state)
+{
+	static const char *const dg[] = {
+		"4D523DEE6BC8C17A3E283570526D8D6ED3D1EDDA07C53E94C55E491BBF780337", "", "xyz1" };
+	struct lb_rpm_header h;
+	struct lb_inventory *inv = lb_inventory_new();
+	size_t len;
+	uint8_t *blob = mkdigests(8, dg, &len);
+
+	(void)state;
+	assert_int_equal(lb_rpm_header_parse(blob, len, &h), 0);
+	assert_int_equal(lb_rpm_header_to_pkg(&h, NULL, true, inv), 1);
+	check_str(inv->pkgs[0].modularity, NULL);
+	assert_int_equal(inv->pkgs[0].nfiles, 3);
+	/* lowercased; not hex: none */
+	check_str(inv->pkgs[0].digests[0],
+	    "sha256:4d523dee6bc8c17a3e283570526d8d6ed3d1edda07c53e94c55e491bbf780337");
+	check_str(inv->pkgs[0].digests[1], NULL);
+	check_str(inv->pkgs[0].digests[2], NULL);
+	/* without the file list: neither files nor digests */
+	assert_int_equal(lb_rpm_header_to_pkg(&h, NULL, false, inv), 1);
+	assert_int_equal(inv->pkgs[1].nfiles, 0);
+	assert_null(inv->pkgs[1].digests);
+	free(blob);
+	/* an algorithm rpm does not name: files without digests */
+	blob = mkdigests(99, dg, &len);
+	assert_int_equal(lb_rpm_header_parse(blob, len, &h), 0);
+	assert_int_equal(lb_rpm_header_to_pkg(&h, NULL, true, inv), 1);
+	assert_int_equal(inv->pkgs[2].nfiles, 3);
+	assert_null(inv->pkgs[2].digests);
+	free(blob);
 	lb_inventory_free(inv);
 }
 
@@ -943,6 +1020,7 @@ main(void)
 		cmocka_unit_test(test_ndb_sle15),
 		cmocka_unit_test(test_bdb_fixtures),
 		cmocka_unit_test(test_header_parse),
+		cmocka_unit_test(test_header_digests),
 		cmocka_unit_test(test_header_hostile),
 		cmocka_unit_test(test_split_srpm),
 		cmocka_unit_test(test_bdb_hostile),

@@ -155,6 +155,12 @@ test_for_pkg_apk_rpm_lang(void **state)
 	check_pkg(&p, &rh,
 	    "pkg:rpm/redhat/openssl@3.0.7-18.el9_2?arch=x86_64&distro=rhel-9.2&epoch=1");
 	lb_pkg_release(&p);
+	/* a module stream's package: the label as modularitylabel */
+	set_pkg(&p, "rpm", "perl-IO", "1:1.40-470.module+el8.9.0+1", "x86_64", NULL, NULL);
+	p.modularity = lb_xstrdup("perl:5.30:8090020230904:466ea64f");
+	check_pkg(&p, &rh, "pkg:rpm/redhat/perl-IO@1.40-470.module%2Bel8.9.0%2B1?arch=x86_64"
+	    "&distro=rhel-9.2&epoch=1&modularitylabel=perl:5.30:8090020230904:466ea64f");
+	lb_pkg_release(&p);
 	{
 		static const char *const fam[][3] = {
 			{ "ol", "8.9", "pkg:rpm/oracle/zlib@1.2.11-40.el8?arch=x86_64&distro=ol-8.9" },

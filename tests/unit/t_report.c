@@ -21,6 +21,7 @@
 
 #include "analyze/inventory.h"
 #include "base/lb_alloc.h"
+#include "policy/policy.h"
 #include "report/writer.h"
 #include "vulndb/vulndb.h"
 
@@ -367,10 +368,13 @@ test_writers(void **state)
 		assert_non_null(ops->write);
 		n++;
 	}
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 6);
 	assert_non_null(lb_writer_find("table"));
 	assert_non_null(lb_writer_find("json"));
 	assert_non_null(lb_writer_find("cyclonedx"));
+	assert_non_null(lb_writer_find("sarif"));
+	assert_non_null(lb_writer_find("spdx-json"));
+	assert_non_null(lb_writer_find("openvex"));
 }
 
 static json_t *
@@ -400,7 +404,7 @@ test_json(void **state)
 	assert_no_controls(out);
 	assert_valid_utf8(out);
 	doc = parse(out);
-	assert_string_equal(jstr(doc, "schemaVersion"), "1.1");
+	assert_string_equal(jstr(doc, "schemaVersion"), "1.2");
 	assert_string_equal(jstr(json_object_get(doc, "tool"), "name"), "lifebelt");
 	assert_string_equal(jstr(json_object_get(doc, "tool"), "version"), "9.9.9");
 	assert_string_equal(jstr(doc, "createdAt"), CREATED);
@@ -735,7 +739,7 @@ test_json_vulns(void **state)
 	assert_no_controls(out);
 	assert_valid_utf8(out);
 	doc = parse(out);
-	assert_string_equal(jstr(doc, "schemaVersion"), "1.1");
+	assert_string_equal(jstr(doc, "schemaVersion"), "1.2");
 	res = json_array_get(json_object_get(doc, "results"), 0);
 	vulns = json_object_get(res, "vulnerabilities");
 	assert_int_equal(json_array_size(vulns), 5);
@@ -1128,15 +1132,353 @@ test_cyclonedx_vulns(void **state)
 	lb_inventory_free(inv[1]);
 }
 
+/* The TITLE column takes the width $COLUMNS leaves (at least 10), and is
+ * cut at 60 characters when the width is unknown. */
+static void
+test_table_width(void **state)
+{
+	struct lb_inventory *inv = vuln_inventory();
+	struct lb_report rep = { .tool_version = "9.9.9", .created = CREATED, .results = &inv,
+		.nresults = 1 };
+	char *saved = getenv("COLUMNS") ? lb_xstrdup(getenv("COLUMNS")) : NULL, *out;
+
+	(void)state;
+	unsetenv("COLUMNS");
+	out = run_report("table", &rep, true);
+	assert_null(strstr(out, EVIL_TITLE2_TAIL));          /* cut at 60 */
+	assert_non_null(strstr(out, "..."));
+	free(out);
+	setenv("COLUMNS", "2000", 1);
+	out = run_report("table", &rep, true);
+	assert_non_null(strstr(out, EVIL_TITLE2_TAIL));      /* room for all of it */
+	free(out);
+	setenv("COLUMNS", "1", 1);                           /* narrower than the rest: 10 */
+	out = run_report("table", &rep, true);
+	assert_null(strstr(out, " bad bytes"));
+	assert_non_null(strstr(out, "CVE-2024-0001"));       /* other columns are never cut */
+	free(out);
+	if (saved)
+		setenv("COLUMNS", saved, 1);
+	else
+		unsetenv("COLUMNS");
+	free(saved);
+	lb_inventory_free(inv);
+}
+
+/* The result of the SARIF run whose ruleId is id and whose location is
+ * uri, or NULL. */
+static json_t *
+sarif_result(json_t *run, const char *id, const char *uri)
+{
+	json_t *results = json_object_get(run, "results");
+
+	for (size_t i = 0; i < json_array_size(results); i++) {
+		json_t *r = json_array_get(results, i);
+		json_t *loc = json_object_get(json_array_get(json_object_get(r, "locations"), 0),
+		    "physicalLocation");
+
+		if (strcmp(jstr(r, "ruleId"), id) == 0 &&
+		    strcmp(jstr(json_object_get(loc, "artifactLocation"), "uri"), uri) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+/* SARIF as GitHub code scanning reads it: a rule per ID with descriptions,
+ * help and security-severity in the band of lifebelt's severity, results
+ * that point at their rule, a location in the image and unique
+ * fingerprints. Expected values worked out by hand from vuln_inventory. */
+static void
+test_sarif(void **state)
+{
+	struct lb_inventory *inv = vuln_inventory();
+	json_t *doc, *run, *rules, *results, *r, *rule, *props;
+	char *out;
+
+	(void)state;
+	out = run_writer("sarif", &inv, 1, 0);
+	doc = parse(out);
+	assert_string_equal(jstr(doc, "version"), "2.1.0");
+	run = json_array_get(json_object_get(doc, "runs"), 0);
+	rules = json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules");
+	results = json_object_get(run, "results");
+	assert_int_equal(json_array_size(rules), 5);
+	assert_int_equal(json_array_size(results), 5);
+	for (size_t i = 0; i < json_array_size(results); i++) {
+		json_t *res = json_array_get(results, i);
+		json_t *ru = json_array_get(rules, (size_t)json_integer_value(json_object_get(res,
+		    "ruleIndex")));
+		json_t *region = json_object_get(json_object_get(json_array_get(json_object_get(res,
+		    "locations"), 0), "physicalLocation"), "region");
+
+		assert_string_equal(jstr(ru, "id"), jstr(res, "ruleId"));
+		assert_int_equal(json_integer_value(json_object_get(region, "startLine")), 1);
+		assert_non_null(jstr(json_object_get(res, "partialFingerprints"), "lifebelt/v1"));
+		for (size_t k = 0; k < i; k++)
+			assert_string_not_equal(jstr(json_object_get(res, "partialFingerprints"),
+			    "lifebelt/v1"), jstr(json_object_get(json_array_get(results, k),
+			    "partialFingerprints"), "lifebelt/v1"));
+		assert_non_null(jstr(json_object_get(ru, "help"), "text"));
+		assert_non_null(jstr(json_object_get(ru, "help"), "markdown"));
+		assert_non_null(jstr(json_object_get(ru, "shortDescription"), "text"));
+		assert_non_null(jstr(json_object_get(ru, "fullDescription"), "text"));
+	}
+	/* CRITICAL with CVSS 9.8: error, the score itself */
+	r = sarif_result(run, "CVE-2019-14697", "lib/apk/db/installed");
+	assert_non_null(r);
+	assert_string_equal(jstr(r, "level"), "error");
+	rule = json_array_get(rules, (size_t)json_integer_value(json_object_get(r, "ruleIndex")));
+	props = json_object_get(rule, "properties");
+	assert_string_equal(jstr(props, "security-severity"), "9.8");
+	assert_string_equal(jstr(rule, "helpUri"), MUSL_URL);
+	/* the feed's title is Markdown-escaped: no raw bracket or HTML survives */
+	assert_null(strstr(jstr(json_object_get(rule, "help"), "markdown"), "<"));
+	/* HIGH (vendor) with a CVSS of 5.3 outside the band: the band's middle */
+	r = sarif_result(run, "CVE-2024-0001", "lib/apk/db/installed");
+	assert_non_null(r);
+	assert_string_equal(jstr(r, "level"), "error");
+	rule = json_array_get(rules, (size_t)json_integer_value(json_object_get(r, "ruleIndex")));
+	assert_string_equal(jstr(json_object_get(rule, "properties"), "security-severity"), "8.0");
+	assert_null(json_object_get(rule, "helpUri"));     /* the URL has a space */
+	/* LOW, in the second database's path */
+	r = sarif_result(run, "CVE-2023-9999", "usr/lib/apk/db/installed");
+	assert_non_null(r);
+	assert_string_equal(jstr(r, "level"), "note");
+	rule = json_array_get(rules, (size_t)json_integer_value(json_object_get(r, "ruleIndex")));
+	assert_string_equal(jstr(json_object_get(rule, "properties"), "security-severity"), "2.0");
+	/* a severity nobody normalised: unknown, no security-severity */
+	r = sarif_result(run, "PYSEC-2020-1", "lib/apk/db/installed");
+	assert_non_null(r);
+	rule = json_array_get(rules, (size_t)json_integer_value(json_object_get(r, "ruleIndex")));
+	assert_null(json_object_get(json_object_get(rule, "properties"), "security-severity"));
+	r = sarif_result(run, "GHSA-long-long-long", "lib/apk/db/installed");
+	assert_non_null(r);
+	assert_string_equal(jstr(r, "level"), "warning");
+	json_decref(doc);
+	free(out);
+	lb_inventory_free(inv);
+}
+
+/* SPDX 2.3: the image, its OS and every package, a purl reference for each
+ * package that has one, DESCRIBES and CONTAINS relationships, unique IDs. */
+static void
+test_spdx(void **state)
+{
+	struct lb_inventory *inv = vuln_inventory();
+	json_t *doc, *pkgs, *rels;
+	size_t describes = 0, contains = 0, purls = 0, want_purls = 0;
+	char *out;
+
+	(void)state;
+	out = run_writer("spdx-json", &inv, 1, 0);
+	doc = parse(out);
+	assert_string_equal(jstr(doc, "spdxVersion"), "SPDX-2.3");
+	assert_string_equal(jstr(doc, "SPDXID"), "SPDXRef-DOCUMENT");
+	assert_true(strncmp(jstr(doc, "documentNamespace"), "https://", 8) == 0);
+	assert_string_equal(jstr(json_object_get(doc, "creationInfo"), "created"), CREATED);
+	pkgs = json_object_get(doc, "packages");
+	rels = json_object_get(doc, "relationships");
+	assert_int_equal(json_array_size(pkgs), inv->npkgs + 2);
+	for (size_t i = 0; i < inv->npkgs; i++)
+		want_purls += inv->pkgs[i].purl != NULL;
+	for (size_t i = 0; i < json_array_size(pkgs); i++) {
+		json_t *p = json_array_get(pkgs, i), *refs = json_object_get(p, "externalRefs");
+
+		for (size_t k = 0; k < i; k++)
+			assert_string_not_equal(jstr(p, "SPDXID"),
+			    jstr(json_array_get(pkgs, k), "SPDXID"));
+		if (refs) {
+			assert_string_equal(jstr(json_array_get(refs, 0), "referenceType"), "purl");
+			assert_true(strncmp(jstr(json_array_get(refs, 0), "referenceLocator"), "pkg:", 4) == 0);
+			purls++;
+		}
+	}
+	assert_int_equal(purls, want_purls);
+	for (size_t i = 0; i < json_array_size(rels); i++) {
+		const char *t = jstr(json_array_get(rels, i), "relationshipType");
+
+		describes += strcmp(t, "DESCRIBES") == 0;
+		contains += strcmp(t, "CONTAINS") == 0;
+	}
+	assert_int_equal(describes, 1);
+	assert_int_equal(contains, inv->npkgs + 1);
+	assert_string_equal(jstr(json_array_get(pkgs, 1), "primaryPackagePurpose"), "OPERATING_SYSTEM");
+	assert_string_equal(jstr(json_array_get(pkgs, 1), "name"), "alpine");
+	json_decref(doc);
+	free(out);
+	lb_inventory_free(inv);
+}
+
+/* OpenVEX: one statement per finding with a purl, affected ones with an
+ * action, the feed's "not affected" with an impact statement, unique
+ * aliases without the ID itself. */
+static void
+test_openvex(void **state)
+{
+	struct lb_inventory *inv = vuln_inventory();
+	json_t *doc, *sts;
+	size_t seen = 0;
+	char *out;
+
+	(void)state;
+	out = run_writer("openvex", &inv, 1, 0);
+	doc = parse(out);
+	assert_string_equal(jstr(doc, "@context"), "https://openvex.dev/ns/v0.2.0");
+	assert_true(strncmp(jstr(doc, "@id"), "urn:uuid:", 9) == 0);
+	assert_string_equal(jstr(doc, "timestamp"), CREATED);
+	sts = json_object_get(doc, "statements");
+	/* five findings, all on packages with a purl */
+	assert_int_equal(json_array_size(sts), 5);
+	for (size_t i = 0; i < json_array_size(sts); i++) {
+		json_t *st = json_array_get(sts, i), *v = json_object_get(st, "vulnerability");
+		const char *id = jstr(v, "name"), *status = jstr(st, "status");
+
+		assert_true(strncmp(jstr(json_array_get(json_object_get(st, "products"), 0), "@id"),
+		    "pkg:apk/", 8) == 0);
+		if (strcmp(id, "CVE-2019-14697") == 0) {
+			json_t *al = json_object_get(v, "aliases");
+
+			seen++;
+			assert_string_equal(status, "affected");
+			assert_string_equal(jstr(st, "action_statement"), "Upgrade musl to 1.1.18-r4 or later");
+			assert_int_equal(json_array_size(al), 2);   /* GHSA and ALPINE; not 5, not itself */
+			assert_string_equal(json_string_value(json_array_get(al, 0)), "GHSA-aaaa-bbbb-cccc");
+			assert_string_equal(json_string_value(json_array_get(al, 1)), "ALPINE-13661");
+		} else if (strcmp(id, "PYSEC-2020-1") == 0) {
+			seen++;
+			assert_string_equal(status, "not_affected");
+			assert_non_null(strstr(jstr(st, "impact_statement"), "not affected"));
+		} else if (strcmp(id, "CVE-2023-9999") == 0) {
+			seen++;
+			assert_string_equal(status, "affected");
+			assert_non_null(strstr(jstr(st, "action_statement"), "will not fix"));
+		} else {
+			assert_string_equal(status, "affected");
+			assert_non_null(jstr(st, "action_statement"));
+		}
+	}
+	assert_int_equal(seen, 3);
+	json_decref(doc);
+	free(out);
+	lb_inventory_free(inv);
+}
+
+/* Exceptions over vuln_inventory: an ignore entry (CVE-2023-9999), an
+ * expired and a stale one, and a VEX statement with a hostile impact
+ * statement (PYSEC-2020-1); applied to inv. */
+static struct lb_policy *
+policy(struct lb_inventory *inv)
+{
+	static const char ign[] = "CVE-2023-9999\nCVE-0000-1 exp:2000-01-01\nCVE-0000-2\n"
+	    "CVE-0000-3 exp:2025-01-11\n";
+	static const char vexdoc[] = "{\"@context\": \"https://openvex.dev/ns/v0.2.0\", \"statements\": ["
+	    "{\"vulnerability\": {\"name\": \"PYSEC-2020-1\"}, \"status\": \"not_affected\","
+	    " \"justification\": \"vulnerable_code_not_present\","
+	    " \"impact_statement\": \"evil \\u001b[2J\\u202e text\","
+	    " \"products\": [{\"@id\": \"pkg:apk/alpine/dup\"}]}]}";
+	struct lb_policy *pol = lb_policy_new("2025-01-01");
+	char *err = NULL;
+
+	assert_int_equal(lb_policy_parse_plain(pol, "ign\x1b[0m", ign, strlen(ign), &err), 0);
+	assert_int_equal(lb_policy_parse_vex(pol, "v.json", vexdoc, strlen(vexdoc), &err), 0);
+	lb_policy_apply(pol, inv);
+	return pol;
+}
+
+/* Set-aside findings: out of vulnerabilities, into suppressed with their
+ * reason; in OpenVEX with the VEX status and justification; every entry
+ * in exceptions with its state. */
+static void
+test_policy_reports(void **state)
+{
+	struct lb_inventory *inv = vuln_inventory();
+	struct lb_policy *pol = policy(inv);
+	struct lb_report rep = { .tool_version = "9.9.9", .created = CREATED, .results = &inv,
+		.nresults = 1, .policy = pol };
+	json_t *doc, *res, *sup, *exc, *sts;
+	char *out;
+	size_t nvex = 0;
+
+	(void)state;
+	assert_int_equal(inv->nfindings, 3);
+	assert_int_equal(inv->nsuppressed, 2);
+	out = run_report("json", &rep, false);
+	doc = parse(out);
+	res = json_array_get(json_object_get(doc, "results"), 0);
+	assert_int_equal(json_array_size(json_object_get(res, "vulnerabilities")), 3);
+	sup = json_object_get(res, "suppressed");
+	assert_int_equal(json_array_size(sup), 2);
+	for (size_t i = 0; i < 2; i++) {
+		json_t *f = json_array_get(sup, i), *why = json_object_get(f, "suppression");
+
+		if (strcmp(jstr(f, "id"), "CVE-2023-9999") == 0) {
+			assert_string_equal(jstr(why, "kind"), "ignore");
+			assert_string_equal(jstr(why, "status"), "ignored");
+			assert_string_equal(jstr(why, "source"), "ign\x1b[0m:1");
+		} else {
+			assert_string_equal(jstr(f, "id"), "PYSEC-2020-1");
+			assert_string_equal(jstr(why, "kind"), "vex");
+			assert_string_equal(jstr(why, "justification"), "vulnerable_code_not_present");
+		}
+	}
+	exc = json_object_get(doc, "exceptions");
+	assert_int_equal(json_array_size(exc), 5);
+	assert_string_equal(jstr(json_array_get(exc, 0), "state"), "applied");
+	assert_string_equal(jstr(json_array_get(exc, 1), "state"), "expired");
+	assert_string_equal(jstr(json_array_get(exc, 2), "state"), "stale");
+	assert_string_equal(jstr(json_array_get(exc, 3), "state"), "stale");
+	assert_string_equal(jstr(json_array_get(exc, 4), "state"), "applied");
+	json_decref(doc);
+	free(out);
+
+	out = run_report("openvex", &rep, false);
+	doc = parse(out);
+	sts = json_object_get(doc, "statements");
+	assert_int_equal(json_array_size(sts), 5);
+	for (size_t i = 0; i < json_array_size(sts); i++) {
+		json_t *st = json_array_get(sts, i);
+		const char *id = jstr(json_object_get(st, "vulnerability"), "name");
+
+		if (strcmp(id, "PYSEC-2020-1") == 0) {
+			nvex++;
+			assert_string_equal(jstr(st, "status"), "not_affected");
+			assert_string_equal(jstr(st, "justification"), "vulnerable_code_not_present");
+		} else if (strcmp(id, "CVE-2023-9999") == 0) {
+			assert_string_equal(jstr(st, "status"), "affected");
+			assert_non_null(strstr(jstr(st, "action_statement"), "accepted by the exception"));
+		}
+	}
+	assert_int_equal(nvex, 1);
+	json_decref(doc);
+	free(out);
+
+	/* the table: the count set aside, and the entries that did not apply,
+	 * with the hostile file name made safe */
+	out = run_report("table", &rep, true);
+	assert_non_null(strstr(out, "Set aside: 2 (ignore: 1, vex: 1)"));
+	assert_non_null(strstr(out, "expired"));
+	assert_non_null(strstr(out, "CVE-0000-2"));
+	/* today is 2025-01-01 in policy(): ten days left */
+	assert_non_null(strstr(out, "Exceptions expiring within 30 days:"));
+	assert_non_null(strstr(out, "CVE-0000-3  ign?[0m:4  expires 2025-01-11 (in 10 days)"));
+	assert_null(strchr(out, '\x1b'));
+	free(out);
+	lb_policy_free(pol);
+	lb_inventory_free(inv);
+}
+
 /* LBT_REPORT_DUMP=DIR: writes report-<tag>.<format> files for the schema
  * test: without a database ("one", "multi", "none"), and matched against
  * one, with findings ("vulns", "vulns-multi") and without ("clean"). */
 static int
 dump(const char *dir)
 {
-	static const char *const formats[] = { "json", "cyclonedx", "table" };
+	static const char *const formats[] = { "json", "cyclonedx", "table", "sarif", "spdx-json",
+		"openvex" };
 	struct lb_inventory *hostile = hostile_inventory(), *empty = empty_inventory();
 	struct lb_inventory *vulns = vuln_inventory(), *clean = clean_inventory();
+	struct lb_inventory *policed = vuln_inventory();
+	struct lb_policy *pol = policy(policed);
 	const struct { struct lb_inventory *inv[2]; size_t n; int files; const char *tag; } variants[] = {
 		{ { hostile, empty }, 1, 0, "one" },
 		{ { hostile, empty }, 2, 1, "multi" },
@@ -1144,6 +1486,7 @@ dump(const char *dir)
 		{ { vulns, NULL }, 1, 0, "vulns" },
 		{ { vulns, clean }, 2, 1, "vulns-multi" },
 		{ { clean, NULL }, 1, 0, "clean" },
+		{ { policed, NULL }, 1, 0, "vulns-policy" },
 	};
 	struct lb_ctx cx;
 	int bad = 0;
@@ -1153,7 +1496,7 @@ dump(const char *dir)
 		struct lb_inventory *res[2] = { variants[v].inv[0], variants[v].inv[1] };
 		struct lb_report rep = { .tool_version = "9.9.9", .created = CREATED,
 			.results = res, .nresults = variants[v].n, .with_files = variants[v].files,
-			.with_packages = variants[v].files };
+			.with_packages = variants[v].files, .policy = res[0] == policed ? pol : NULL };
 
 		for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
 			char path[4096];
@@ -1176,6 +1519,8 @@ dump(const char *dir)
 	lb_inventory_free(empty);
 	lb_inventory_free(vulns);
 	lb_inventory_free(clean);
+	lb_inventory_free(policed);
+	lb_policy_free(pol);
 	return bad;
 }
 
@@ -1191,6 +1536,11 @@ main(void)
 		cmocka_unit_test(test_table_vulns),
 		cmocka_unit_test(test_table_color),
 		cmocka_unit_test(test_cyclonedx_vulns),
+		cmocka_unit_test(test_table_width),
+		cmocka_unit_test(test_policy_reports),
+		cmocka_unit_test(test_sarif),
+		cmocka_unit_test(test_spdx),
+		cmocka_unit_test(test_openvex),
 	};
 
 	if (getenv("LBT_REPORT_DUMP"))
