@@ -40,19 +40,26 @@ struct lb_cli_reg {
 	const char *username;    /* --username, with --password-stdin */
 	int password_stdin;
 	int timeout;             /* --registry-timeout SECONDS, 0: default */
+	const char *mirrors[16]; /* --registry-mirror URL, repeatable: Docker Hub's mirrors */
+	size_t nmirrors;
 };
-enum { LB_OPT_INSECURE = 2001, LB_OPT_CA_CERT, LB_OPT_USERNAME, LB_OPT_PASSWORD_STDIN, LB_OPT_REG_TIMEOUT };
+enum { LB_OPT_INSECURE = 2001, LB_OPT_CA_CERT, LB_OPT_USERNAME, LB_OPT_PASSWORD_STDIN, LB_OPT_REG_TIMEOUT,
+	LB_OPT_REG_MIRROR };
 #define LB_CLI_REG_LONGOPTS \
 	{ "insecure", no_argument, NULL, LB_OPT_INSECURE }, \
 	{ "ca-cert", required_argument, NULL, LB_OPT_CA_CERT }, \
 	{ "username", required_argument, NULL, LB_OPT_USERNAME }, \
 	{ "password-stdin", no_argument, NULL, LB_OPT_PASSWORD_STDIN }, \
-	{ "registry-timeout", required_argument, NULL, LB_OPT_REG_TIMEOUT }
+	{ "registry-timeout", required_argument, NULL, LB_OPT_REG_TIMEOUT }, \
+	{ "registry-mirror", required_argument, NULL, LB_OPT_REG_MIRROR }
 /* Takes getopt result c into o: 1 taken, 0 not a registry option, -1 a
  * bad value (message printed). */
 int lb_cli_reg_option(struct lb_cli_reg *o, int c, const char *arg);
 /* Connects to host with o: credentials from --username/--password-stdin,
- * else LIFEBELT_USERNAME/LIFEBELT_PASSWORD, else config.json. */
+ * else LIFEBELT_USERNAME/LIFEBELT_PASSWORD, else config.json. For
+ * docker.io, the mirrors are --registry-mirror, else the comma list in
+ * $LIFEBELT_REGISTRY_MIRRORS. A progress line goes to standard error when
+ * it is a terminal and the log is not quiet (-q). */
 int lb_cli_registry_open(struct lb_ctx *cx, const struct lb_cli_reg *o, const char *host,
     struct lb_registry **out);
 

@@ -66,6 +66,13 @@ lb_cli_reg_option(struct lb_cli_reg *o, int c, const char *arg)
 		}
 		o->timeout = (int)n;
 		return 1;
+	case LB_OPT_REG_MIRROR:
+		if (o->nmirrors == sizeof(o->mirrors) / sizeof(o->mirrors[0])) {
+			fprintf(stderr, "lifebelt: more than %zu --registry-mirror options\n", o->nmirrors);
+			return -1;
+		}
+		o->mirrors[o->nmirrors++] = arg;
+		return 1;
 	}
 	return 0;
 }
@@ -77,7 +84,10 @@ lb_cli_registry_open(struct lb_ctx *cx, const struct lb_cli_reg *o, const char *
 	    .retries = -1 };
 	struct lb_cred cred = { 0 };
 	const char *eu = getenv("LIFEBELT_USERNAME"), *ep = getenv("LIFEBELT_PASSWORD");
-	char *pw = NULL;
+	const char *em = getenv("LIFEBELT_REGISTRY_MIRRORS");
+	char *pw = NULL, *envm = NULL, *save = NULL;
+	const char *mv[16];
+	size_t nm = 0;
 	int r;
 
 	*out = NULL;
@@ -107,11 +117,33 @@ lb_cli_registry_open(struct lb_ctx *cx, const struct lb_cli_reg *o, const char *
 		cred.secret = pw = lb_xstrdup(ep);
 	}
 	ro.cred = cred.user ? &cred : NULL;
+	if (o->nmirrors) {
+		ro.mirrors = o->mirrors;
+		ro.nmirrors = o->nmirrors;
+	} else if (em && *em) {
+		/* LIFEBELT_REGISTRY_MIRRORS=URL[,URL...] */
+		envm = lb_xstrdup(em);
+		for (char *t = strtok_r(envm, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+			if (nm == sizeof(mv) / sizeof(mv[0])) {
+				fprintf(stderr, "lifebelt: more than %zu mirrors in LIFEBELT_REGISTRY_MIRRORS\n", nm);
+				free(envm);
+				free(pw);
+				return -LB_E_USAGE;
+			}
+			mv[nm++] = t;
+		}
+		ro.mirrors = mv;
+		ro.nmirrors = nm;
+	}
+	/* a progress line is for a person watching a terminal */
+	if (cx->verbosity >= LB_LOG_WARN && isatty(STDERR_FILENO))
+		ro.progress = stderr;
 	r = lb_registry_new(cx, host, &ro, out);
 	if (pw) {
 		explicit_bzero(pw, strlen(pw));
 		free(pw);
 	}
+	free(envm);
 	return r;
 }
 
@@ -263,7 +295,7 @@ lb_cmd_registry(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *c
 		switch (c) {
 		case 'P': platform = optarg; break;
 		case 'f': format = optarg; break;
-		case 'o': outpath = optarg; break;
+		case 'o': outpath = strcmp(optarg, "-") == 0 ? NULL : optarg; break;   /* -o -: standard output */
 		case 'S':
 			if (strcmp(optarg, "vuln") != 0 && strcmp(optarg, "none") != 0) {
 				fprintf(stderr, "lifebelt: unknown scanner in '%s' (known: vuln, none)\n", optarg);

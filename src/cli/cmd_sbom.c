@@ -111,7 +111,7 @@ lb_cmd_sbom(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *cli)
 			continue;
 		switch (c) {
 		case 'f': format = optarg; break;
-		case 'o': outpath = optarg; break;
+		case 'o': outpath = strcmp(optarg, "-") == 0 ? NULL : optarg; break;   /* -o -: standard output */
 		case 'K': with_pkgs = 1; break;
 		case 'C': case 'D': case 'q': case 'v': case 'O': break;   /* read in main */
 		case 's':

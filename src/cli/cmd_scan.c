@@ -129,7 +129,7 @@ lb_cmd_scan(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *cli)
 		case 'P': so.platform = optarg; break;
 		case 'I': so.image = optarg; break;
 		case 'f': format = optarg; break;
-		case 'o': outpath = optarg; break;
+		case 'o': outpath = strcmp(optarg, "-") == 0 ? NULL : optarg; break;   /* -o -: standard output */
 		case 'L': with_files = 1; break;
 		case 'K': with_pkgs = 1; break;
 		case 'C': case 'D': case 'q': case 'v': case 'O': break;   /* read in main */

@@ -14,6 +14,7 @@
 
 #include "base/lb_alloc.h"
 #include "base/lb_err.h"
+#include "registry/progress.h"
 #include "registry/ref.h"
 
 #define ACCEPT_MANIFESTS \
@@ -53,6 +54,15 @@ struct lb_registry {
 	pthread_mutex_t lock;  /* tokens, credentials, challenge */
 	CURLSH *share;
 	pthread_mutex_t share_lock[CURL_LOCK_DATA_LAST];
+	/* docker.io: the pull-through mirrors that answered, tried in order
+	 * (owned); down: Docker Hub itself did not answer */
+	struct lb_registry **mirrors;
+	size_t nmirrors;
+	int down;
+	/* a mirror logs into a silent context of its own (owned): its
+	 * failures are not the user's errors, as Docker Hub is asked next */
+	struct lb_ctx *own_cx;
+	struct lb_progress *prog;  /* owned unless own_cx (a mirror shares its parent's) */
 };
 
 /* One HTTP exchange: what is sent and what came back. */
@@ -66,6 +76,8 @@ struct req {
 	size_t (*sink)(void *ud, const char *p, size_t n, int *err);
 	void *ud;
 	int64_t max_body;      /* -1: none */
+	struct lb_progress *prog;  /* download progress of a blob, or NULL */
+	curl_off_t prog_seen;  /* bytes of this transfer already counted */
 	/* results */
 	long status;
 	char *content_type, *digest, *link, *retry_after, *www_auth, *location;
@@ -222,7 +234,11 @@ progress_cb(void *ud, curl_off_t dlt, curl_off_t dln, curl_off_t ult, curl_off_t
 	struct req *q = ud;
 	long now = ms_now();
 
-	(void)dlt, (void)dln, (void)ult, (void)uln;
+	(void)dlt, (void)ult, (void)uln;
+	if (q->prog && dln > q->prog_seen && q->status >= 200 && q->status <= 299) {
+		lb_progress_add(q->prog, (uint64_t)(dln - q->prog_seen));
+		q->prog_seen = dln;
+	}
 	if (now - q->win_start < q->stall_ms)
 		return 0;
 	if (q->received - q->win_mark < STALL_MIN_BYTES) {
@@ -321,6 +337,7 @@ perform(struct lb_registry *r, struct req *q, const char *url, const char *auth,
 		return CURLE_OUT_OF_MEMORY;
 	req_reset_results(q);
 	q->received = q->win_mark = 0;
+	q->prog_seen = 0;
 	q->win_start = ms_now();
 	q->stall_ms = (long)r->timeout * 1000;
 	curl_easy_setopt(h, CURLOPT_URL, url);
@@ -818,30 +835,36 @@ ping(struct lb_registry *r)
 	return st < 0 ? st : 0;
 }
 
-int
-lb_registry_new(struct lb_ctx *cx, const char *host, const struct lb_registry_opts *o,
-    struct lb_registry **out)
+/* ping with messages silenced (quiet) and with retries; the context is
+ * not shared with other threads yet */
+static int
+ping_with(struct lb_registry *r, int quiet, int retries)
+{
+	int saved = r->cx->verbosity, keep = r->retries, ret;
+
+	r->retries = retries;
+	if (quiet)
+		r->cx->verbosity = LB_LOG_ERROR - 1;
+	ret = ping(r);
+	r->cx->verbosity = saved;
+	r->retries = keep;
+	return ret;
+}
+
+/* A registry named host at api (host[:port]), not yet asked anything. */
+static struct lb_registry *
+reg_alloc(struct lb_ctx *cx, const char *host, const char *api, const struct lb_registry_opts *o)
 {
 	struct lb_registry *r = lb_xcalloc(1, sizeof(*r));
-	int ret;
 
-	*out = NULL;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	r->cx = cx;
 	r->host = lb_xstrdup(host);
-	r->api = lb_xstrdup(lb_ref_api_host(host));
+	r->api = lb_xstrdup(api);
 	r->scheme = "https";
-	r->insecure = o->insecure;
 	r->ca_cert = o->ca_cert ? lb_xstrdup(o->ca_cert) : NULL;
 	r->timeout = o->timeout > 0 ? o->timeout : 30;
 	r->retries = o->retries >= 0 ? o->retries : 4;
 	r->max_delay = o->max_delay > 0 ? o->max_delay : 60;
-	if (o->cred && o->cred->user) {
-		r->cred.user = lb_xstrdup(o->cred->user);
-		r->cred.secret = lb_xstrdup(o->cred->secret ? o->cred->secret : "");
-		r->cred.identity = o->cred->identity;
-		r->cred_state = 1;
-	}
 	pthread_mutex_init(&r->lock, NULL);
 	for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
 		pthread_mutex_init(&r->share_lock[i], NULL);
@@ -852,23 +875,119 @@ lb_registry_new(struct lb_ctx *cx, const char *host, const struct lb_registry_op
 	curl_share_setopt(r->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
 	curl_share_setopt(r->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 	curl_share_setopt(r->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+	return r;
+}
+
+/* A mirror of Docker Hub at url ("http[s]://HOST[:PORT][/]"): *out is the
+ * registry, NULL when it does not answer (logged at -v). 0, or
+ * -LB_E_USAGE for a url that is not one (logged). */
+static int
+mirror_new(struct lb_registry *hub, const char *url, const struct lb_registry_opts *o,
+    struct lb_registry **out)
+{
+	struct lb_registry_opts mo = *o;
+	struct lb_registry *m = NULL;
+	struct lb_ctx *mcx;
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *user = NULL, *query = NULL, *hp;
+	char safe[200];
+	int ret = 0;
+
+	*out = NULL;
+	if (strlen(url) > 1000 || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK ||
+	    (curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK && strcmp(path, "/") != 0 && *path)) {
+		lb_err(hub->cx, "registry mirror '%s' is not a URL like https://HOST[:PORT]",
+		    lb_safe(safe, sizeof(safe), url));
+		ret = -LB_E_USAGE;
+		goto out;
+	}
+	curl_url_get(u, CURLUPART_PORT, &port, 0);
+	hp = port ? lb_xasprintf("%s:%s", host, port) : lb_xstrdup(host);
+	/* its own credentials only (config.json by its host), and --insecure
+	 * is for the registry named on the command line: not for a mirror */
+	mo.cred = NULL;
+	mo.insecure = 0;
+	mo.retries = 0;
+	mcx = lb_xcalloc(1, sizeof(*mcx));
+	lb_ctx_init(mcx, hub->cx->verbosity >= LB_LOG_DEBUG ? hub->cx->log : NULL);
+	mcx->verbosity = hub->cx->verbosity;
+	m = reg_alloc(mcx, hp, hp, &mo);
+	m->own_cx = mcx;
+	if (strcmp(scheme, "http") == 0)
+		m->scheme = "http";
+	free(hp);
+	if (ping_with(m, 0, 0) < 0) {
+		lb_info(hub->cx, "registry mirror '%s' does not answer; skipping it", m->host);
+		lb_registry_free(m);
+		goto out;
+	}
+	m->prog = hub->prog;
+	*out = m;
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_free(path);
+	curl_free(user);
+	curl_free(query);
+	curl_url_cleanup(u);
+	return ret;
+}
+
+int
+lb_registry_new(struct lb_ctx *cx, const char *host, const struct lb_registry_opts *o,
+    struct lb_registry **out)
+{
+	const char *api = lb_ref_api_host(host), *knob = getenv("LIFEBELT_DOCKERHUB_HOST");
+	struct lb_registry *r;
+	int ret = 0, hub = strcmp(host, "docker.io") == 0;
+	size_t capm = 0;
+
+	*out = NULL;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (hub && knob && *knob)
+		api = knob;   /* tests: a local registry plays Docker Hub */
+	r = reg_alloc(cx, host, api, o);
+	r->insecure = o->insecure;
+	r->prog = lb_progress_new(o->progress);
+	if (o->cred && o->cred->user) {
+		r->cred.user = lb_xstrdup(o->cred->user);
+		r->cred.secret = lb_xstrdup(o->cred->secret ? o->cred->secret : "");
+		r->cred.identity = o->cred->identity;
+		r->cred_state = 1;
+	}
+	for (size_t i = 0; hub && i < o->nmirrors; i++) {
+		struct lb_registry *m;
+		if ((ret = mirror_new(r, o->mirrors[i], o, &m)) < 0)
+			goto out;
+		if (m) {
+			lb_xgrow(&r->mirrors, &capm, r->nmirrors + 1, sizeof(*r->mirrors));
+			r->mirrors[r->nmirrors++] = m;
+		}
+	}
 	if (r->insecure) {
 		/* docker insecure-registries: TLS without verification, else plain HTTP */
-		int saved = cx->verbosity;
-		r->retries = 0;
-		cx->verbosity = LB_LOG_ERROR - 1;
-		ret = ping(r);
-		cx->verbosity = saved;
+		ret = ping_with(r, 1, 0);
 		if (ret < 0 && ret != -EACCES) {
 			r->scheme = "http";
 			lb_info(cx, "'%s' does not speak TLS; using plain HTTP (--insecure)", host);
+			ret = ping_with(r, r->nmirrors > 0, r->nmirrors ? 0 : r->retries);
 		}
-		r->retries = o->retries >= 0 ? o->retries : 4;
-		if (ret < 0 && ret != -EACCES)
-			ret = ping(r);
 	} else {
-		ret = ping(r);
+		/* with a mirror, Docker Hub may be out of reach (offline) */
+		ret = ping_with(r, r->nmirrors > 0, r->nmirrors ? 0 : r->retries);
 	}
+	if (ret < 0 && r->nmirrors && ret != -LB_E_USAGE) {
+		lb_info(cx, "'%s' does not answer; only the registry mirrors will be asked", r->api);
+		r->down = 1;
+		ret = 0;
+	}
+out:
 	if (ret < 0) {
 		lb_registry_free(r);
 		return ret;
@@ -892,6 +1011,15 @@ lb_registry_free(struct lb_registry *r)
 		free(r->tokens[i].value);
 	}
 	free(r->tokens);
+	for (size_t i = 0; i < r->nmirrors; i++)
+		lb_registry_free(r->mirrors[i]);
+	free(r->mirrors);
+	if (r->own_cx) {
+		lb_ctx_release(r->own_cx);
+		free(r->own_cx);
+	} else {
+		lb_progress_free(r->prog);
+	}
 	lb_cred_release(&r->cred);
 	lb_challenge_release(&r->ch);
 	free(r->host);
@@ -921,9 +1049,8 @@ sha256_hex(const void *p, size_t n, char out[72])
 		snprintf(out + 7 + 2 * i, 3, "%02x", md[i]);
 }
 
-int
-lb_registry_manifest(struct lb_registry *r, const char *repo, const char *ref, int head,
-    struct lb_manifest *m)
+static int
+manifest_one(struct lb_registry *r, const char *repo, const char *ref, int head, struct lb_manifest *m)
 {
 	struct req q = { .method = head ? "HEAD" : "GET", .accept = ACCEPT_MANIFESTS,
 	    .max_body = LB_REG_MAX_MANIFEST };
@@ -1055,7 +1182,10 @@ blob_thread(void *arg)
 	q.errbody = LB_BUF_INIT(MAX_ERRBODY + 1);
 	q.sink = ring_sink;
 	q.ud = b;
+	q.prog = b->r->prog;
+	lb_progress_begin(q.prog, b->size);
 	st = run(b->r, &q, b->path);
+	lb_progress_end(q.prog);
 	if (st == -ECANCELED) {
 		err = st;
 	} else if (st < 0) {
@@ -1128,12 +1258,14 @@ blob_close(struct lb_istream *is)
 
 static const struct lb_istream_ops blob_ops = { "registry blob", blob_read, blob_close };
 
-int
-lb_registry_open_blob(struct lb_registry *r, const char *repo, const char *digest, int64_t size,
+/* early: a failure before the first byte is returned here (for a
+ * mirror, to ask the next), not by the first read */
+static int
+open_blob_one(struct lb_registry *r, const char *repo, const char *digest, int64_t size, int early,
     struct lb_istream **is)
 {
 	struct is_blob *b = lb_xcalloc(1, sizeof(*b));
-	int nf;
+	int nf, err = 0;
 
 	*is = NULL;
 	b->is.ops = &blob_ops;
@@ -1160,13 +1292,139 @@ lb_registry_open_blob(struct lb_registry *r, const char *repo, const char *diges
 	while (!b->started)
 		pthread_cond_wait(&b->cv, &b->lock);
 	nf = b->notfound;
+	if (early && b->done && b->len == 0)
+		err = b->err;
 	pthread_mutex_unlock(&b->lock);
-	if (nf) {
+	if (nf || err < 0) {
 		blob_close(&b->is);
-		return -LB_E_NOTFOUND;
+		return nf ? -LB_E_NOTFOUND : err;
 	}
 	*is = &b->is;
 	return 0;
+}
+
+/* --- mirrors --------------------------------------------------------- */
+
+/* Whether Docker Hub may be asked after a mirror failed with rc: the
+ * mirror lacks the content, refuses us or does not answer. Content that
+ * fails its digest or a cap is a broken or hostile mirror: an error. */
+static int
+mirror_fallback(int rc)
+{
+	return rc != -LB_E_DIGEST && rc != -LB_E_LIMIT;
+}
+
+static int
+hub_down(struct lb_registry *r, const char *what)
+{
+	lb_err(r->cx, "%s: no registry mirror has it, and '%s' could not be reached", what, r->api);
+	return -ECONNREFUSED;
+}
+
+int
+lb_registry_manifest(struct lb_registry *r, const char *repo, const char *ref, int head,
+    struct lb_manifest *m)
+{
+	char *what = lb_xasprintf("manifest %s/%s%s%s", r->host, repo, strncmp(ref, "sha256:", 7) ? ":" : "@",
+	    ref);
+	int rc = 0;
+
+	for (size_t i = 0; i < r->nmirrors; i++) {
+		const char *mh = r->mirrors[i]->host;
+		rc = manifest_one(r->mirrors[i], repo, ref, head, m);
+		if (rc == 0)
+			lb_info(r->cx, "%s: served by registry mirror '%s'", what, mh);
+		if (rc == 0 || (head && rc == -LB_E_UNSUPPORTED))
+			goto out;   /* without a digest in a HEAD answer, the caller GETs */
+		if (!mirror_fallback(rc)) {
+			lb_err(r->cx, "%s from registry mirror '%s': %s", what, mh, lb_strerror(rc));
+			goto out;
+		}
+		lb_info(r->cx, "%s: registry mirror '%s' cannot serve it (%s); trying the next", what, mh,
+		    lb_strerror(rc));
+	}
+	if (r->down) {
+		rc = hub_down(r, what);
+		goto out;
+	}
+	rc = manifest_one(r, repo, ref, head, m);
+	if (rc == 0 && r->nmirrors)
+		lb_info(r->cx, "%s: served by '%s'", what, r->api);
+out:
+	free(what);
+	return rc;
+}
+
+/* A blob stream from a mirror, whose own messages are silent: a failure
+ * after the first byte is logged here, as no one else will. */
+struct is_mirror {
+	struct lb_istream is;
+	struct lb_istream *in;
+	struct lb_ctx *cx;
+	char *what;
+};
+
+static ssize_t
+mirror_read(struct lb_istream *is, void *buf, size_t len)
+{
+	struct is_mirror *m = (struct is_mirror *)is;
+	ssize_t n = lb_is_read(m->in, buf, len);
+
+	if (n < 0 && n != -ECANCELED)
+		lb_err(m->cx, "%s: %s", m->what, lb_strerror((int)n));
+	return n;
+}
+
+static void
+mirror_close(struct lb_istream *is)
+{
+	struct is_mirror *m = (struct is_mirror *)is;
+
+	lb_is_close(m->in);
+	free(m->what);
+	free(m);
+}
+
+static const struct lb_istream_ops mirror_ops = { "registry mirror blob", mirror_read, mirror_close };
+
+int
+lb_registry_open_blob(struct lb_registry *r, const char *repo, const char *digest, int64_t size,
+    struct lb_istream **is)
+{
+	int rc;
+
+	*is = NULL;
+	for (size_t i = 0; i < r->nmirrors; i++) {
+		const char *mh = r->mirrors[i]->host;
+		struct lb_istream *in;
+		rc = open_blob_one(r->mirrors[i], repo, digest, size, 1, &in);
+		if (rc == 0) {
+			struct is_mirror *m = lb_xcalloc(1, sizeof(*m));
+			lb_info(r->cx, "blob %s: served by registry mirror '%s'", digest, mh);
+			m->is.ops = &mirror_ops;
+			m->in = in;
+			m->cx = r->cx;
+			m->what = lb_xasprintf("blob %s from registry mirror '%s'", digest, mh);
+			*is = &m->is;
+			return 0;
+		}
+		if (!mirror_fallback(rc)) {
+			lb_err(r->cx, "blob %s from registry mirror '%s': %s", digest, mh, lb_strerror(rc));
+			return rc;
+		}
+		lb_info(r->cx, "blob %s: registry mirror '%s' cannot serve it (%s); trying the next", digest, mh,
+		    lb_strerror(rc));
+	}
+	if (r->down) {
+		char *what = lb_xasprintf("blob %s", digest);
+		rc = hub_down(r, what);
+		free(what);
+		return rc;
+	}
+	rc = open_blob_one(r, repo, digest, size, 0, is);
+	if (rc == 0 && r->nmirrors)
+		lb_info(r->cx, "blob %s: served by '%s'", digest, r->api);
+	return rc;
 }
 
 /* --- listing --------------------------------------------------------- */

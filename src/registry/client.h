@@ -15,6 +15,7 @@
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "base/lb_buf.h"
 #include "base/lb_ctx.h"
@@ -32,12 +33,25 @@ struct lb_registry_opts {
 	int timeout;                /* seconds: connect timeout and stall window; 0: 30 */
 	int retries;                /* retries on 429/5xx/connection errors; < 0: 4 */
 	int max_delay;              /* cap of one wait between retries, seconds; 0: 60 */
+	/* docker.io only: pull-through cache mirrors ("https://HOST[:PORT]" or
+	 * "http://..."), tried in order for every manifest and blob before
+	 * Docker Hub itself. A mirror gets no credentials of docker.io: only
+	 * config.json's entry for its own host. Strings are copied. */
+	const char *const *mirrors;
+	size_t nmirrors;
+	/* download progress of blobs on this terminal stream (not owned; must
+	 * outlive the registry); NULL: none */
+	FILE *progress;
 };
 
 struct lb_registry;
 
 /* Connects to host (canonical, e.g. "docker.io", "localhost:5000") and
- * checks /v2/. Returns 0, or < 0 with an error logged. */
+ * checks /v2/. For docker.io the host asked is registry-1.docker.io, or
+ * $LIFEBELT_DOCKERHUB_HOST (HOST:PORT; a knob for the tests). With
+ * mirrors, a mirror that does not answer is skipped (logged at -v), and
+ * Docker Hub being unreachable is an error only when a request falls back
+ * to it. Returns 0, or < 0 with an error logged. */
 int lb_registry_new(struct lb_ctx *cx, const char *host, const struct lb_registry_opts *o,
     struct lb_registry **out);
 void lb_registry_free(struct lb_registry *r);

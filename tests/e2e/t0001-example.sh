@@ -157,6 +157,13 @@ case $LB_RC in
 *) fail "-o into a missing folder is an output error" "expected exit 73 or 74 (cannot create output), got $LB_RC: $(cat "$T/err")" ;;
 esac
 check_grep "-o error names the file" "missing-dir/r\.txt" "$T/err"
+mkdir "$T/o2"
+cd "$T/o2"
+lb image --input "$EX" --format json -o -
+cd - >/dev/null
+check_rc "-o -" 0
+check_json "-o - writes the report to stdout" 'len(r[0]["packages"])' 18 "$T/out"
+check_eq "-o - creates no file named -" "" "$(ls -A "$T/o2")"
 
 # --- rootfs of nothing, usage, missing input ---------------------------
 lb --version
