@@ -90,3 +90,24 @@ int lb_cli_policy_load(struct lb_ctx *cx, const struct lb_cli_filters *f, struct
 /* Applies exceptions, then --pkg-types, --severity and --ignore-unfixed,
  * to one matched inventory. */
 void lb_cli_filter(const struct lb_cli_filters *f, struct lb_policy *pol, struct lb_inventory *inv);
+
+/* The report output of image, rootfs, sbom and registry scan (cli_out.c):
+ * standard output, or path, written as path.lifebelt-tmp and renamed into
+ * place only when the whole report was written. */
+struct lb_cli_out {
+	FILE *f;                  /* where to write; stdout when there is no path */
+	const char *path;         /* -o, or NULL */
+	char *tmp;                /* owned */
+};
+/* Opens o for path (NULL: stdout). Returns 0, or EX_CANTCREAT with the
+ * error printed. */
+int lb_cli_out_open(struct lb_ctx *cx, struct lb_cli_out *o, const char *path);
+/* Flushes and closes o. r is the writer's result: when it is < 0, or the
+ * flush, close or rename fails, the temporary file is removed and no report
+ * is left. Returns r, or a negative errno for a failure here (printed). */
+int lb_cli_out_close(struct lb_ctx *cx, struct lb_cli_out *o, int r);
+/* The current UTC time as RFC 3339 ("2026-11-29T08:00:00Z") into out. */
+void lb_cli_now_rfc3339(char *out, size_t cap);
+/* --severity "HIGH,CRITICAL" -> mask of 1 << LB_SEV_*; -1 for an empty list
+ * or an unknown name. */
+long lb_cli_severities(const char *list);

@@ -147,16 +147,6 @@ lb_cli_registry_open(struct lb_ctx *cx, const struct lb_cli_reg *o, const char *
 	return r;
 }
 
-static void
-now_rfc3339(char *out, size_t cap)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -271,7 +261,8 @@ lb_cmd_registry(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *c
 	struct lb_vulndb *db = NULL;
 	struct scanned *done = NULL;
 	const char *sub, *why = NULL, *platform = NULL, *format = NULL, *outpath = NULL;
-	char **repos = NULL, *dbpath = NULL, *tmpout = NULL;
+	char **repos = NULL, *dbpath = NULL;
+	struct lb_cli_out rout = { 0 };
 	size_t nrepos = 0, ndone = 0, capdone = 0, failed = 0;
 	int c, r = 0, vuln = 1, x, ex = -1;
 	FILE *out = stdout;
@@ -434,15 +425,10 @@ lb_cmd_registry(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *c
 		free_names(tags, ntags);
 	}
 	/* as for image: written beside the target and renamed when complete */
-	if (outpath) {
-		tmpout = lb_xasprintf("%s.lifebelt-tmp", outpath);
-		if (!(out = fopen(tmpout, "w"))) {
-			lb_err(cx, "cannot write '%s': %s", outpath, strerror(errno));
-			out = stdout;
-			ex = EX_CANTCREAT;
-			goto out;
-		}
-	}
+	if ((ex = lb_cli_out_open(cx, &rout, outpath)) != 0)
+		goto out;
+	ex = -1;
+	out = rout.f;
 	if (format) {
 		struct lb_report rep = { 0 };
 		struct lb_inventory **all = NULL;
@@ -453,7 +439,7 @@ lb_cmd_registry(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *c
 				all = lb_xrealloc(all, (nall + 1) * sizeof(*all));
 				all[nall++] = done[i].invs[k];
 			}
-		now_rfc3339(created, sizeof(created));
+		lb_cli_now_rfc3339(created, sizeof(created));
 		rep.tool_version = LB_VERSION;
 		rep.created = created;
 		rep.results = all;
@@ -480,27 +466,12 @@ lb_cmd_registry(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *c
 		}
 		fprintf(out, "%zu images in %zu repositories, %zu failed\n", ndone, nrepos, failed);
 	}
-	if (fflush(out) != 0 || ferror(out))
-		r = -EIO;
-	if (out != stdout) {
-		if (fclose(out) != 0 && r >= 0)
-			r = -errno;
-		out = stdout;
-		if (r >= 0 && rename(tmpout, outpath) != 0) {
-			r = -errno;
-			lb_err(cx, "cannot write '%s': %s", outpath, strerror(errno));
-		}
-		if (r < 0)
-			unlink(tmpout);
-	}
+	r = lb_cli_out_close(cx, &rout, r);
 	/* every image was tried and the summary names the failures; the
 	 * exit status still says that some failed */
 	if (r >= 0 && failed)
 		r = -LB_E_FORMAT;
 out:
-	if (out != stdout)
-		fclose(out);
-	free(tmpout);
 	for (size_t i = 0; i < ndone; i++) {
 		for (size_t k = 0; k < done[i].ninv; k++)
 			lb_inventory_free(done[i].invs[k]);

@@ -45,29 +45,6 @@ sbom_usage(FILE *f)
 	    lb_writer_names());
 }
 
-static long
-severities(const char *list)
-{
-	long mask = 0;
-	const char *p = list;
-
-	while (*p) {
-		size_t n = strcspn(p, ",");
-		char word[16];
-		int s;
-
-		if (n == 0 || n >= sizeof(word))
-			return -1;
-		memcpy(word, p, n);
-		word[n] = 0;
-		if ((s = lb_severity_parse(word)) < 0)
-			return -1;
-		mask |= 1L << s;
-		p += n + (p[n] == ',');
-	}
-	return mask ? mask : -1;
-}
-
 int
 lb_cmd_sbom(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *cli)
 {
@@ -94,12 +71,10 @@ lb_cmd_sbom(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *cli)
 	struct lb_report rep = { 0 };
 	const struct lb_writer_ops *w;
 	const char *format = "table", *outpath = NULL;
-	char created[32], *tmpout = NULL, *dbpath = NULL;
-	FILE *out = stdout;
+	char created[32], *dbpath = NULL;
+	struct lb_cli_out out = { 0 };
 	int c, r = 0, ex = -1, exit_code = 0, with_pkgs = 0, no_db = 0;
 	long sev;
-	struct tm tm;
-	time_t now = time(NULL);
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:o:qvh", longopts, NULL)) != -1) {
@@ -115,7 +90,7 @@ lb_cmd_sbom(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *cli)
 		case 'K': with_pkgs = 1; break;
 		case 'C': case 'D': case 'q': case 'v': case 'O': break;   /* read in main */
 		case 's':
-			if ((sev = severities(optarg)) < 0) {
+			if ((sev = lb_cli_severities(optarg)) < 0) {
 				fprintf(stderr, "lifebelt: --severity takes a list of UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL\n");
 				return EX_USAGE;
 			}
@@ -187,40 +162,17 @@ lb_cmd_sbom(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *cli)
 		    lb_xstrdup("no vulnerability database: vulnerabilities were not looked for");
 	}
 
-	if (outpath) {
-		tmpout = lb_xasprintf("%s.lifebelt-tmp", outpath);
-		if (!(out = fopen(tmpout, "w"))) {
-			lb_err(cx, "cannot write '%s': %s", outpath, strerror(errno));
-			out = stdout;
-			ex = EX_CANTCREAT;
-			goto out;
-		}
-	}
-	setvbuf(out, NULL, _IOFBF, 1 << 20);
-	gmtime_r(&now, &tm);
-	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if ((ex = lb_cli_out_open(cx, &out, outpath)) != 0)
+		goto out;
+	ex = -1;
+	lb_cli_now_rfc3339(created, sizeof(created));
 	rep.tool_version = LB_VERSION;
 	rep.created = created;
 	rep.results = &inv;
 	rep.nresults = 1;
 	rep.with_packages = with_pkgs;
 	rep.policy = db ? pol : NULL;
-	r = w->write(cx, &rep, out);
-	if (fflush(out) != 0 || ferror(out)) {
-		lb_err(cx, "cannot write the report: %s", strerror(errno));
-		r = -EIO;
-	}
-	if (outpath) {
-		if (fclose(out) != 0 && r >= 0)
-			r = -errno;
-		out = stdout;
-		if (r >= 0 && rename(tmpout, outpath) != 0) {
-			r = -errno;
-			lb_err(cx, "cannot write '%s': %s", outpath, strerror(errno));
-		}
-		if (r < 0)
-			unlink(tmpout);
-	}
+	r = lb_cli_out_close(cx, &out, w->write(cx, &rep, out.f));
 	if (r >= 0 && exit_code) {
 		if (no_db) {
 			lb_err(cx, "--exit-code: no vulnerability database, so the gate cannot pass");
@@ -234,6 +186,5 @@ out:
 	lb_policy_free(pol);
 	lb_vulndb_close(db);
 	free(dbpath);
-	free(tmpout);
 	return ex >= 0 ? ex : lb_exit_status(r);
 }

@@ -22,35 +22,6 @@
 #include "report/writer.h"
 #include "vulndb/vulndb.h"
 
-static void
-now_rfc3339(char *out, size_t cap)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* "HIGH,CRITICAL" -> mask of 1 << LB_SEV_*; -1 for an unknown name. */
-static long
-parse_severities(const char *list)
-{
-	char *copy = lb_xstrdup(list), *save = NULL, *tok;
-	long mask = 0;
-
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int s = lb_severity_parse(tok);
-		if (s < 0) {
-			mask = -1;
-			break;
-		}
-		mask |= 1L << s;
-	}
-	free(copy);
-	return mask;
-}
-
 int
 lb_cmd_scan(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *cli)
 {
@@ -89,9 +60,9 @@ lb_cmd_scan(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *cli)
 	const struct lb_writer_ops *w;
 	struct lb_vulndb *db = NULL;
 	const char *format = "table", *outpath = NULL;
-	char created[32], *tmpout = NULL, *dbpath = NULL;
+	char created[32], *dbpath = NULL;
 	size_t ninv = 0, nfound = 0;
-	FILE *out = stdout;
+	struct lb_cli_out out = { 0 };
 	long sevmask = 0;
 	int c, r = 0, ex = -1, with_files = 0, with_pkgs = 0, vuln = 1, ignore_unfixed = 0;
 	int exit_code = 0, no_db = 0;
@@ -175,7 +146,7 @@ lb_cmd_scan(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *cli)
 			break;
 		}
 		case 's':
-			if ((sevmask = parse_severities(optarg)) < 0) {
+			if ((sevmask = lb_cli_severities(optarg)) < 0) {
 				fprintf(stderr, "lifebelt: --severity takes a list of UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL\n");
 				return EX_USAGE;
 			}
@@ -333,19 +304,10 @@ lb_cmd_scan(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *cli)
 		}
 	}
 
-	if (outpath) {
-		/* write next to the target and rename, so a failed run leaves no half report */
-		tmpout = lb_xasprintf("%s.lifebelt-tmp", outpath);
-		if (!(out = fopen(tmpout, "w"))) {
-			lb_err(cx, "cannot write '%s': %s", outpath, strerror(errno));
-			out = stdout;
-			ex = EX_CANTCREAT;
-			goto out;
-		}
-	}
-	/* reports of many packages are written token by token: buffer them */
-	setvbuf(out, NULL, _IOFBF, 1 << 20);
-	now_rfc3339(created, sizeof(created));
+	if ((ex = lb_cli_out_open(cx, &out, outpath)) != 0)
+		goto out;
+	ex = -1;
+	lb_cli_now_rfc3339(created, sizeof(created));
 	rep.tool_version = LB_VERSION;
 	rep.created = created;
 	rep.results = invs;
@@ -353,22 +315,7 @@ lb_cmd_scan(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *cli)
 	rep.with_files = with_files;
 	rep.with_packages = with_pkgs;
 	rep.policy = db ? pol : NULL;
-	r = w->write(cx, &rep, out);
-	if (fflush(out) != 0 || ferror(out)) {
-		lb_err(cx, "cannot write the report: %s", strerror(errno));
-		r = -EIO;
-	}
-	if (outpath) {
-		if (fclose(out) != 0 && r >= 0)
-			r = -errno;
-		out = stdout;
-		if (r >= 0 && rename(tmpout, outpath) != 0) {
-			r = -errno;
-			lb_err(cx, "cannot write '%s': %s", outpath, strerror(errno));
-		}
-		if (r < 0)
-			unlink(tmpout);
-	}
+	r = lb_cli_out_close(cx, &out, w->write(cx, &rep, out.f));
 	if (r >= 0 && exit_code) {
 		if (nmal) {
 			ex = exit_code;   /* malware fails the gate with or without a database */
@@ -383,7 +330,6 @@ out:
 	for (size_t i = 0; i < ninv; i++)
 		lb_inventory_free(invs[i]);
 	free(invs);
-	free(tmpout);
 	free(dbpath);
 	free(cache);
 	free(lcache);
