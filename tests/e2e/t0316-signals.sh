@@ -5,9 +5,10 @@
 . "$LB_SRCDIR/tests/e2e/hostile-lib.sh"
 
 hpy <<'EOF'
-bomb = zeros_layer("bomb.bin", 1 << 30, "gzip")
-# the same 1 GiB bomb 32 times: tens of seconds of inflating
-write("slow.tar.gz", gz(archive_bytes(oci_image([bomb] * 32)), level=1))
+# 12 different 1 GiB bombs: seconds of inflating and hashing. They must
+# differ: a layer (diff ID) that an image repeats is walked once.
+bombs = [zeros_layer("bomb%d.bin" % i, 1 << 30, "gzip") for i in range(12)]
+write("slow.tar.gz", gz(archive_bytes(oci_image(bombs)), level=1))
 EOF
 
 # run_and_kill SIG: starts a scan, waits until it is busy, sends SIG.
