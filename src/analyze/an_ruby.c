@@ -42,6 +42,7 @@
 #include "base/lb_alloc.h"
 #include "base/lb_buf.h"
 #include "base/lb_err.h"
+#include "base/lb_hex.h"
 #include "base/lb_hmap.h"
 #include "base/lb_limits.h"
 #include "base/lb_slice.h"
@@ -260,18 +261,6 @@ warn_truncated(struct lb_ctx *cx, const struct lb_file *f, const struct rb_lines
 
 /* --- Ruby string literals ----------------------------------------------- */
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Appends code point cp as UTF-8; -LB_E_FORMAT for NUL, surrogates and
  * values past U+10FFFF. */
 static int
@@ -329,7 +318,7 @@ put_escape(struct lb_buf *b, struct lb_slice s)
 				continue;
 			}
 			cp = 0;
-			for (size_t d = 0; i < s.len && (h = hexval(s.p[i])) >= 0; i++, d++) {
+			for (size_t d = 0; i < s.len && (h = lb_hexval(s.p[i])) >= 0; i++, d++) {
 				if (d == 6)
 					return -LB_E_FORMAT;
 				cp = cp * 16 + (unsigned long)h;
@@ -348,14 +337,14 @@ put_escape(struct lb_buf *b, struct lb_slice s)
 		if (s.len < 5)
 			return -LB_E_FORMAT;
 		for (i = 1; i < 5; i++) {
-			if ((h = hexval(s.p[i])) < 0)
+			if ((h = lb_hexval(s.p[i])) < 0)
 				return -LB_E_FORMAT;
 			cp = cp * 16 + (unsigned long)h;
 		}
 		return (r = put_utf8(b, cp)) < 0 ? r : 5;
 	}
 	if (c == 'x') {
-		for (i = 1; i < 3 && i < s.len && (h = hexval(s.p[i])) >= 0; i++)
+		for (i = 1; i < 3 && i < s.len && (h = lb_hexval(s.p[i])) >= 0; i++)
 			cp = cp * 16 + (unsigned long)h;
 		if (i == 1 || cp == 0)
 			return -LB_E_FORMAT;

@@ -7,6 +7,7 @@
 #include "base/lb_alloc.h"
 #include "base/lb_buf.h"
 #include "base/lb_err.h"
+#include "base/lb_hex.h"
 #include "base/lb_slice.h"
 #include "base/lb_banned.h"
 
@@ -313,18 +314,6 @@ lb_purl_qualifier(const struct lb_purl *p, const char *key)
 	return NULL;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decodes in into a new string. An escape that is not '%' and two
  * hex digits, or one that decodes to NUL, is -LB_E_FORMAT. '+' stays '+':
  * a purl is not form-encoded. */
@@ -346,8 +335,8 @@ decode(struct lb_slice in, char **out)
 			free(d);
 			return -LB_E_FORMAT;
 		}
-		hi = hexval(in.p[i + 1]);
-		lo = hexval(in.p[i + 2]);
+		hi = lb_hexval(in.p[i + 1]);
+		lo = lb_hexval(in.p[i + 2]);
 		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
 			free(d);
 			return -LB_E_FORMAT;
