@@ -111,3 +111,6 @@ void lb_cli_now_rfc3339(char *out, size_t cap);
 /* --severity "HIGH,CRITICAL" -> mask of 1 << LB_SEV_*; -1 for an empty list
  * or an unknown name. */
 long lb_cli_severities(const char *list);
+/* Reads option opt's value arg as a decimal number from lo to hi into *out.
+ * Returns 0, or -1 with a message on stderr. */
+int lb_cli_number(const char *opt, const char *arg, int lo, int hi, int *out);

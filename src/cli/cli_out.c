@@ -92,3 +92,19 @@ lb_cli_severities(const char *list)
 	}
 	return mask ? mask : -1;
 }
+
+int
+lb_cli_number(const char *opt, const char *arg, int lo, int hi, int *out)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || n < lo || n > hi) {
+		fprintf(stderr, "lifebelt: %s takes a number from %d to %d\n", opt, lo, hi);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}

@@ -294,16 +294,10 @@ lb_cmd_registry(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *c
 			}
 			vuln = strcmp(optarg, "vuln") == 0;
 			break;
-		case 'j': {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-			if (*end || n < 1 || n > 64) {
-				fprintf(stderr, "lifebelt: --threads takes a number from 1 to 64\n");
+		case 'j':
+			if (lb_cli_number("--threads", optarg, 1, 64, &cx->nthreads) < 0)
 				return EX_USAGE;
-			}
-			cx->nthreads = (int)n;
 			break;
-		}
 		case 'C': case 'D': case 'q': case 'v': break;   /* read in main */
 		case 1101: no_cache = 1; break;
 		case 'h': lb_cli_usage(stdout); return 0;

@@ -97,17 +97,10 @@ lb_cmd_sbom(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *cli)
 			fo.severities = (unsigned)sev;
 			break;
 		case 'U': fo.ignore_unfixed = 1; break;
-		case 'E': {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-
-			if (*end || n < 1 || n > 63) {
-				fprintf(stderr, "lifebelt: --exit-code takes a number from 1 to 63\n");
+		case 'E':
+			if (lb_cli_number("--exit-code", optarg, 1, 63, &exit_code) < 0)
 				return EX_USAGE;
-			}
-			exit_code = (int)n;
 			break;
-		}
 		case 'h': sbom_usage(stdout); return 0;
 		default:
 			fprintf(stderr, "lifebelt: see 'lifebelt sbom --help'\n");

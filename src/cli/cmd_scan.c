@@ -152,26 +152,14 @@ lb_cmd_scan(struct lb_ctx *cx, int argc, char **argv, const struct lb_cli *cli)
 			}
 			break;
 		case 'U': ignore_unfixed = 1; break;
-		case 'E': {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-			if (*end || n < 1 || n > 63) {
-				fprintf(stderr, "lifebelt: --exit-code takes a number from 1 to 63\n");
+		case 'E':
+			if (lb_cli_number("--exit-code", optarg, 1, 63, &exit_code) < 0)
 				return EX_USAGE;
-			}
-			exit_code = (int)n;
 			break;
-		}
-		case 'j': {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-			if (*end || n < 1 || n > 64) {
-				fprintf(stderr, "lifebelt: --threads takes a number from 1 to 64\n");
+		case 'j':
+			if (lb_cli_number("--threads", optarg, 1, 64, &cx->nthreads) < 0)
 				return EX_USAGE;
-			}
-			cx->nthreads = (int)n;
 			break;
-		}
 		case 'h': lb_cli_usage(stdout); return 0;
 		default:
 			fprintf(stderr, "lifebelt: see 'lifebelt --help'\n");

@@ -237,16 +237,6 @@ has_os(const struct lb_inventory *inv)
 	return inv->os.family && inv->os.family[0];
 }
 
-static const char *
-image_name(const struct lb_inventory *inv)
-{
-	if (inv->ref && inv->ref[0])
-		return inv->ref;
-	if (inv->source && inv->source[0])
-		return inv->source;
-	return "image";
-}
-
 /* The image as a "container" component. */
 static void
 write_image(struct cdx *c, size_t r)
@@ -259,7 +249,7 @@ write_image(struct cdx *c, size_t r)
 	lb_jw_obj_begin(w);
 	lb_jw_kstr(w, "type", "container");
 	lb_jw_kstr(w, "bom-ref", ref);
-	lb_jw_kstr(w, "name", image_name(inv));
+	lb_jw_kstr(w, "name", lb_report_image_name(inv));
 	if (version)
 		lb_jw_kstr(w, "version", version);
 	lb_jw_key(w, "properties");
@@ -828,7 +818,7 @@ cdx_write(struct lb_ctx *cx, const struct lb_report *rep_in, FILE *out)
 		lb_jw_obj_begin(&c.w);
 		lb_jw_kstr(&c.w, "type", "container");
 		lb_jw_kstr(&c.w, "bom-ref", "lifebelt:input");
-		lb_jw_kstr(&c.w, "name", image_name(rep.results[0]));
+		lb_jw_kstr(&c.w, "name", lb_report_image_name(rep.results[0]));
 		lb_jw_obj_end(&c.w);
 	}
 	lb_jw_obj_end(&c.w);

@@ -343,16 +343,6 @@ result_end(struct sarif *s)
 	lb_jw_obj_end(&s->w);
 }
 
-static const char *
-image_label(const struct lb_inventory *inv)
-{
-	if (inv->ref && inv->ref[0])
-		return inv->ref;
-	if (inv->source && inv->source[0])
-		return inv->source;
-	return "image";
-}
-
 static void
 vuln_results(struct sarif *s, const struct lb_inventory *inv)
 {
@@ -374,7 +364,7 @@ vuln_results(struct sarif *s, const struct lb_inventory *inv)
 		    p->name ? p->name : "-", f->installed ? f->installed : "-", f->id, sev_names[sev],
 		    lb_vstatus_name(f->status), f->fixed ? f->fixed : "none",
 		    url_ok(f->url) ? "\nLink: " : "", url_ok(f->url) ? f->url : "");
-		loc = lb_xasprintf("%s: %s %s", image_label(inv), p->name ? p->name : "-",
+		loc = lb_xasprintf("%s: %s %s", lb_report_image_name(inv), p->name ? p->name : "-",
 		    p->version ? p->version : "-");
 		/* stable across versions of the package, so an alert follows an
 		 * upgrade that did not fix it; the platform tells --platform all
@@ -389,7 +379,7 @@ vuln_results(struct sarif *s, const struct lb_inventory *inv)
 		lb_jw_key(w, "properties");
 		lb_jw_obj_begin(w);
 		lb_jw_kstr(w, "kind", "vulnerability");
-		lb_jw_kstr(w, "image", image_label(inv));
+		lb_jw_kstr(w, "image", lb_report_image_name(inv));
 		if (inv->platform)
 			lb_jw_kstr(w, "platform", inv->platform);
 		lb_jw_kstr(w, "purl", p->purl);
@@ -463,7 +453,7 @@ malware_results(struct sarif *s, const struct lb_inventory *inv)
 		msg = lb_xasprintf("%s: %s (%s) in %s%s%s%s", m->kind, m->signature, m->engine, m->path,
 		    m->hidden_by >= 0 ? ", deleted or overwritten by a later layer but still shipped" : "",
 		    m->detail ? "\n" : "", m->detail ? m->detail : "");
-		loc = lb_xasprintf("%s: %s", image_label(inv), m->path);
+		loc = lb_xasprintf("%s: %s", lb_report_image_name(inv), m->path);
 		{
 			const char *parts[] = { "malware", rule->id, m->path, m->sha256, inv->platform };
 			fingerprint(parts, sizeof(parts) / sizeof(parts[0]), fp);
@@ -472,7 +462,7 @@ malware_results(struct sarif *s, const struct lb_inventory *inv)
 		lb_jw_key(w, "properties");
 		lb_jw_obj_begin(w);
 		lb_jw_kstr(w, "kind", m->kind);
-		lb_jw_kstr(w, "image", image_label(inv));
+		lb_jw_kstr(w, "image", lb_report_image_name(inv));
 		lb_jw_kstr(w, "engine", m->engine);
 		lb_jw_kstr(w, "signature", m->signature);
 		lb_jw_kstr(w, "severity", sev_names[sev]);

@@ -28,16 +28,6 @@
 #define LB_VERSION "0.0.0"
 #endif
 
-static const char *
-image_name(const struct lb_inventory *inv)
-{
-	if (inv->ref && inv->ref[0])
-		return inv->ref;
-	if (inv->source && inv->source[0])
-		return inv->source;
-	return "image";
-}
-
 static void
 purl_ref(struct lb_jw *w, const char *purl)
 {
@@ -71,7 +61,7 @@ write_image(struct lb_jw *w, const struct lb_inventory *inv, size_t r)
 	snprintf(id, sizeof(id), "SPDXRef-Image-%zu", r);
 	lb_jw_obj_begin(w);
 	lb_jw_kstr(w, "SPDXID", id);
-	lb_jw_kstr(w, "name", image_name(inv));
+	lb_jw_kstr(w, "name", lb_report_image_name(inv));
 	if (digest)
 		lb_jw_kstr(w, "versionInfo", digest);
 	noassertions(w);
@@ -168,7 +158,7 @@ spdx_write(struct lb_ctx *cx, const struct lb_report *rep, FILE *out)
 		gmtime_r(&t, &tm);
 		strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	}
-	name = lb_xstrdup(first ? image_name(first) : "lifebelt-report");
+	name = lb_xstrdup(first ? lb_report_image_name(first) : "lifebelt-report");
 	/* SPDX 2.3 section 6.5: a unique absolute URI, not a resolvable one */
 	ns = lb_xasprintf("https://lifebelt.invalid/spdxdocs/%s", uuid);
 	tool = lb_xasprintf("Tool: lifebelt-%s", rep->tool_version ? rep->tool_version : LB_VERSION);

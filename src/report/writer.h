@@ -37,3 +37,6 @@ const char *lb_writer_names(void);
 /* A random (version 4) UUID in lowercase, "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx",
  * for document IDs (SPDX namespace, OpenVEX @id). Returns 0 or < 0. */
 int lb_report_uuid(char out[37]);
+/* What to call an image in a report: its reference, else the input as the
+ * user named it, else "image" (a string of inv, or static). */
+const char *lb_report_image_name(const struct lb_inventory *inv);

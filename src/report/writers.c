@@ -79,3 +79,13 @@ lb_report_uuid(char out[37])
 	    u[13], u[14], u[15]);
 	return 0;
 }
+
+const char *
+lb_report_image_name(const struct lb_inventory *inv)
+{
+	if (inv->ref && inv->ref[0])
+		return inv->ref;
+	if (inv->source && inv->source[0])
+		return inv->source;
+	return "image";
+}
