@@ -177,11 +177,13 @@ rule_add(struct sarif *s, const char *id, int *isnew)
 
 /* ---- kind: vulnerabilities ---- */
 
+/* The rules of the findings fs[0..nfs) (counted or set aside). */
 static void
-vuln_rules(struct sarif *s, const struct lb_inventory *inv)
+vuln_rules_of(struct sarif *s, const struct lb_inventory *inv, const struct lb_finding *fs,
+    size_t nfs)
 {
-	for (size_t i = 0; i < inv->nfindings; i++) {
-		const struct lb_finding *f = &inv->findings[i];
+	for (size_t i = 0; i < nfs; i++) {
+		const struct lb_finding *f = &fs[i];
 		struct sarif_rule *r;
 		struct lb_buf md = LB_BUF_INIT(1u << 20);
 		int isnew, sev = sev_rank(f->severity);
@@ -236,6 +238,13 @@ vuln_rules(struct sarif *s, const struct lb_inventory *inv)
 		r->help_md = lb_xstrndup((const char *)md.p, md.len);
 		lb_buf_release(&md);
 	}
+}
+
+static void
+vuln_rules(struct sarif *s, const struct lb_inventory *inv)
+{
+	vuln_rules_of(s, inv, inv->findings, inv->nfindings);
+	vuln_rules_of(s, inv, inv->suppressed, inv->nsuppressed);
 }
 
 /* The location's URI: a relative reference to the path in the image,
@@ -343,13 +352,45 @@ result_end(struct sarif *s)
 	lb_jw_obj_end(&s->w);
 }
 
+/* SARIF's record of a finding an ignore file or a VEX statement set aside:
+ * code scanning shows it as dismissed rather than dropping it unseen. */
 static void
-vuln_results(struct sarif *s, const struct lb_inventory *inv)
+suppression(struct lb_jw *w, const struct lb_finding *f)
+{
+	char *why;
+
+	lb_jw_key(w, "suppressions");
+	lb_jw_arr_begin(w);
+	lb_jw_obj_begin(w);
+	lb_jw_kstr(w, "kind", "external");
+	lb_jw_kstr(w, "status", "accepted");
+	/* "vex: not_affected (vulnerable_code_not_present): REASON" */
+	why = lb_xasprintf("%s%s%s%s%s%s%s%s", f->sup_kind ? f->sup_kind : "exception",
+	    f->sup_status ? ": " : "", f->sup_status ? f->sup_status : "",
+	    f->sup_justification ? " (" : "", f->sup_justification ? f->sup_justification : "",
+	    f->sup_justification ? ")" : "", f->sup_reason ? ": " : "",
+	    f->sup_reason ? f->sup_reason : "");
+	lb_jw_kstr(w, "justification", why);
+	free(why);
+	if (f->sup_source) {
+		lb_jw_key(w, "properties");
+		lb_jw_obj_begin(w);
+		lb_jw_kstr(w, "source", f->sup_source);
+		lb_jw_obj_end(w);
+	}
+	lb_jw_obj_end(w);
+	lb_jw_arr_end(w);
+}
+
+/* The results of the findings fs[0..nfs); set_aside: they carry a suppression. */
+static void
+vuln_results_of(struct sarif *s, const struct lb_inventory *inv, const struct lb_finding *fs,
+    size_t nfs, bool set_aside)
 {
 	struct lb_jw *w = &s->w;
 
-	for (size_t i = 0; i < inv->nfindings; i++) {
-		const struct lb_finding *f = &inv->findings[i];
+	for (size_t i = 0; i < nfs; i++) {
+		const struct lb_finding *f = &fs[i];
 		const struct lb_pkg *p;
 		const struct sarif_rule *rule;
 		char *msg, *loc, fp[65];
@@ -376,6 +417,8 @@ vuln_results(struct sarif *s, const struct lb_inventory *inv)
 			fingerprint(parts, sizeof(parts) / sizeof(parts[0]), fp);
 		}
 		result_begin(s, rule, sev_level(sev), msg, p->db_path, loc, fp);
+		if (set_aside)
+			suppression(w, f);
 		lb_jw_key(w, "properties");
 		lb_jw_obj_begin(w);
 		lb_jw_kstr(w, "kind", "vulnerability");
@@ -395,6 +438,13 @@ vuln_results(struct sarif *s, const struct lb_inventory *inv)
 		free(msg);
 		free(loc);
 	}
+}
+
+static void
+vuln_results(struct sarif *s, const struct lb_inventory *inv)
+{
+	vuln_results_of(s, inv, inv->findings, inv->nfindings, false);
+	vuln_results_of(s, inv, inv->suppressed, inv->nsuppressed, true);
 }
 
 /* ---- kind: malware, tampering, unowned files (--scanners malware) ---- */

@@ -75,6 +75,23 @@ check_json "the ignored findings' count" "len(r[0]['suppressed'])" "2"
 lb image -i "$IMG" --db "$DB" -q -f table --pkg-types os
 check_grep "the table says what was set aside" '^Set aside: 2 \(ignore: 2, vex: 0\)' "$T/out"
 check_grep "the table lists the stale entry" "stale.*CVE-1999-0001" "$T/out"
+lb image -i "$IMG" --db "$DB" -q -f sarif --pkg-types os
+check_json "sarif keeps the set-aside findings as suppressed results" \
+	"sorted(x['properties']['pkgName'] + ' ' + x['suppressions'][0]['kind'] + ' ' + x['suppressions'][0]['properties']['source'] for x in d['runs'][0]['results'] if x.get('suppressions'))" \
+	"$(printf 'musl external .lifebeltignore:2\nmusl-utils external .lifebeltignore:2')"
+check_json "... with the exception in the justification" \
+	"sorted({x['suppressions'][0]['justification'] for x in d['runs'][0]['results'] if x.get('suppressions')})" "ignore: ignored"
+if command -v node >/dev/null 2>&1 && [ -f "$LB_SRCDIR/tests/tools/node_modules/ajv-draft-04/package.json" ]; then
+	cp "$T/out" "$T/suppressed.sarif"
+	if node "$LB_SRCDIR/tests/tools/validate-schema.js" "$LB_SRCDIR/tests/schemas/sarif-schema-2.1.0.json" \
+		-- "$T/suppressed.sarif" >"$T/validate.log" 2>&1; then
+		pass "the SARIF with suppressions validates"
+	else
+		fail "the SARIF with suppressions does not validate" "$(head -c 3000 "$T/validate.log")"
+	fi
+else
+	say "ajv is not installed (npm ci in tests/tools): the SARIF with suppressions is not validated here"
+fi
 soon=$(date -u -d '+10 days' +%F)
 printf 'CVE-2019-14697 exp:%s\n' "$soon" >"$T/soon"
 lb image -i "$IMG" --db "$DB" -q -f table --pkg-types os --ignorefile "$T/soon"
