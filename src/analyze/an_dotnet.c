@@ -50,37 +50,6 @@ static const struct lb_interest dotnet_stream_interests[] = {
 	{ 0, NULL, NULL, 0 },
 };
 
-/* Reads all of is into b (max NET_MAX_DOC). Returns 1, or 0 after a
- * warning naming the file when it is too big, unreadable or empty. */
-static int
-read_doc(struct lb_ctx *cx, const struct lb_file *f, struct lb_istream *is, struct lb_buf *b)
-{
-	uint8_t chunk[16384];
-	ssize_t k;
-
-	if (f->real_size > NET_MAX_DOC) {
-		lb_warn(cx, "cannot parse '%s': %llu bytes, more than the limit of %u", f->path,
-		    (unsigned long long)f->real_size, (unsigned)NET_MAX_DOC);
-		return 0;
-	}
-	while ((k = lb_is_read(is, chunk, sizeof(chunk))) > 0) {
-		if (lb_buf_add(b, chunk, (size_t)k) < 0) {
-			lb_warn(cx, "cannot parse '%s': more than %u bytes", f->path,
-			    (unsigned)NET_MAX_DOC);
-			return 0;
-		}
-	}
-	if (k < 0) {
-		lb_warn(cx, "cannot read '%s': %s", f->path, lb_strerror((int)k));
-		return 0;
-	}
-	if (!b->len) {
-		lb_warn(cx, "cannot parse '%s': empty file", f->path);
-		return 0;
-	}
-	return 1;
-}
-
 static bool
 all_in(const char *s, size_t n, const char *extra)
 {
@@ -299,8 +268,12 @@ dotnet_scan_file(struct lb_ctx *cx, const struct lb_file *f, struct lb_istream *
 	/* ".deps.json" alone names no app */
 	if (!lock && strcmp(slash ? slash + 1 : f->path, ".deps.json") == 0)
 		goto out;
-	if (!read_doc(cx, f, is, &doc))
+	if (!lb_analyze_read_doc(cx, f, is, &doc))
 		goto out;
+	if (!doc.len) {
+		lb_warn(cx, "cannot parse '%s': empty file", f->path);
+		goto out;
+	}
 	root = json_loadb((const char *)doc.p, doc.len, 0, &err);
 	if (!root) {
 		lb_warn(cx, "cannot parse '%s' line %d: %s", f->path, err.line, err.text);

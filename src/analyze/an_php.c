@@ -47,34 +47,6 @@ static const struct lb_interest php_stream_interests[] = {
 	{ 0, NULL, NULL, 0 },
 };
 
-/* Reads all of is into b (max PHP_MAX_DOC). Returns 1, or 0 after a
- * warning naming the file when it is too big or unreadable. */
-static int
-read_doc(struct lb_ctx *cx, const struct lb_file *f, struct lb_istream *is, struct lb_buf *b)
-{
-	uint8_t chunk[16384];
-	ssize_t k;
-	int r;
-
-	if (f->real_size > PHP_MAX_DOC) {
-		lb_warn(cx, "cannot parse '%s': %llu bytes, more than the limit of %u", f->path,
-		    (unsigned long long)f->real_size, (unsigned)PHP_MAX_DOC);
-		return 0;
-	}
-	while ((k = lb_is_read(is, chunk, sizeof(chunk))) > 0) {
-		if ((r = lb_buf_add(b, chunk, (size_t)k)) < 0) {
-			lb_warn(cx, "cannot parse '%s': more than %u bytes", f->path,
-			    (unsigned)PHP_MAX_DOC);
-			return 0;
-		}
-	}
-	if (k < 0) {
-		lb_warn(cx, "cannot read '%s': %s", f->path, lb_strerror((int)k));
-		return 0;
-	}
-	return 1;
-}
-
 /* Printable ASCII but space, and any UTF-8 (jansson has checked it):
  * what a Composer name or version may hold, and then some. */
 static bool
@@ -226,7 +198,7 @@ php_scan_file(struct lb_ctx *cx, const struct lb_file *f, struct lb_istream *is,
 	ps.f = f;
 	ps.out = out;
 	ps.declared = lock;
-	if (!read_doc(cx, f, is, &doc))
+	if (!lb_analyze_read_doc(cx, f, is, &doc))
 		goto out;
 	if (!doc.len) {
 		lb_warn(cx, "cannot parse '%s': empty file", f->path);

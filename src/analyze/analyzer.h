@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "analyze/inventory.h"
+#include "base/lb_buf.h"
 #include "base/lb_ctx.h"
 #include "image/fsview.h"
 #include "io/istream.h"
@@ -73,3 +74,9 @@ uint32_t lb_interest_match(const struct lb_interest *i, const char *path, size_t
 /* The same, for a file of the given mode (LB_MATCH_EXEC needs an execute bit). */
 uint32_t lb_interest_match_mode(const struct lb_interest *i, const char *path, size_t len,
     unsigned mode);
+
+/* For a scan_file that parses its file whole (a JSON document): reads all
+ * of is into b, at most b->max bytes. Returns 1, or 0 after a warning
+ * naming f when the file is larger than that or cannot be read. */
+int lb_analyze_read_doc(struct lb_ctx *cx, const struct lb_file *f, struct lb_istream *is,
+    struct lb_buf *b);

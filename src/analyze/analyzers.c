@@ -480,3 +480,28 @@ out:
 	lb_ctx_release(&quiet);
 	return r;
 }
+
+int
+lb_analyze_read_doc(struct lb_ctx *cx, const struct lb_file *f, struct lb_istream *is,
+    struct lb_buf *b)
+{
+	uint8_t chunk[16384];
+	ssize_t k;
+
+	if (f->real_size > b->max) {
+		lb_warn(cx, "cannot parse '%s': %llu bytes, more than the limit of %zu", f->path,
+		    (unsigned long long)f->real_size, b->max);
+		return 0;
+	}
+	while ((k = lb_is_read(is, chunk, sizeof(chunk))) > 0) {
+		if (lb_buf_add(b, chunk, (size_t)k) < 0) {
+			lb_warn(cx, "cannot parse '%s': more than %zu bytes", f->path, b->max);
+			return 0;
+		}
+	}
+	if (k < 0) {
+		lb_warn(cx, "cannot read '%s': %s", f->path, lb_strerror((int)k));
+		return 0;
+	}
+	return 1;
+}
