@@ -52,43 +52,6 @@ static const struct lb_interest node_stream[] = {
 
 /* --- helpers ------------------------------------------------------------- */
 
-/* Name/version pairs already added from one lockfile. */
-struct seen {
-	struct lb_hmap m;
-	char **keys;
-	size_t n, cap;
-};
-
-static bool
-seen_add(struct seen *s, struct lb_slice name, struct lb_slice version)
-{
-	size_t klen = name.len + version.len + 1;
-	char *k = lb_xmalloc(klen + 1);
-
-	memcpy(k, name.p, name.len);
-	k[name.len] = 0;
-	memcpy(k + name.len + 1, version.p, version.len);
-	k[klen] = 0;
-	if (lb_hmap_get(&s->m, k, klen)) {
-		free(k);
-		return false;
-	}
-	lb_xgrow(&s->keys, &s->cap, s->n + 1, sizeof(*s->keys));
-	s->keys[s->n++] = k;
-	lb_hmap_put(&s->m, k, klen, k);
-	return true;
-}
-
-static void
-seen_release(struct seen *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->keys[i]);
-	free(s->keys);
-	lb_hmap_release(&s->m);
-	memset(s, 0, sizeof(*s));
-}
-
 /* npm names: at most 214 bytes, no blanks, control bytes or characters
  * that lockfile syntax uses; '@' only to start "@scope/name". */
 static bool
@@ -148,11 +111,11 @@ add_pkg(struct lb_inventory *out, struct lb_slice name, struct lb_slice version,
 
 /* Adds a declared name@version once per lockfile. */
 static bool
-add_declared(struct lb_inventory *out, struct seen *seen, struct lb_slice name, struct lb_slice version)
+add_declared(struct lb_inventory *out, struct lb_seen *seen, struct lb_slice name, struct lb_slice version)
 {
 	if (!valid_name(name) || !valid_version(version))
 		return false;
-	if (seen_add(seen, name, version))
+	if (lb_seen_add(seen, name, version))
 		add_pkg(out, name, version, true);
 	return true;
 }
@@ -559,7 +522,7 @@ out:
 
 struct lock_ctx {
 	struct lb_inventory *out;
-	struct seen seen;
+	struct lb_seen seen;
 	size_t nbad;           /* entries with a version that cannot be read */
 	bool deep;             /* v1 dependencies nested too deeply */
 };
@@ -705,7 +668,7 @@ lock_fast(const char *data, size_t len, struct lock_ctx *lc)
 	/* undo, and let jansson read it all */
 	while (lc->out->npkgs > from)
 		lb_pkg_release(&lc->out->pkgs[--lc->out->npkgs]);
-	seen_release(&lc->seen);
+	lb_seen_release(&lc->seen);
 	lc->nbad = 0;
 	return false;
 }
@@ -743,7 +706,7 @@ report:
 		lb_warn(cx, "cannot parse '%s': %zu entries without a valid name and version", f->path,
 		    lc.nbad);
 out:
-	seen_release(&lc.seen);
+	lb_seen_release(&lc.seen);
 	json_decref(root);
 }
 
@@ -805,7 +768,7 @@ yarn_spec(struct lb_slice spec, struct lb_slice *name, struct lb_slice *range)
 }
 
 static void
-yarn_end(struct yarn_entry *e, struct lb_inventory *out, struct seen *seen, size_t *nbad,
+yarn_end(struct yarn_entry *e, struct lb_inventory *out, struct lb_seen *seen, size_t *nbad,
     size_t *badline)
 {
 	struct lb_slice specs = e->specs, name = LB_SLICE_NULL, range, spec;
@@ -842,7 +805,7 @@ yarn_end(struct yarn_entry *e, struct lb_inventory *out, struct seen *seen, size
 			*badline = e->line;
 		goto out;
 	}
-	if (seen_add(seen, name, unquote(e->version)))
+	if (lb_seen_add(seen, name, unquote(e->version)))
 		add_pkg(out, name, unquote(e->version), true);
 out:
 	memset(e, 0, sizeof(*e));
@@ -854,7 +817,7 @@ yarn_scan(struct lb_ctx *cx, const struct lb_file *f, const char *data, size_t l
 {
 	struct lb_slice s = lb_slice_make(data, len);
 	struct yarn_entry e = { 0 };
-	struct seen seen = { 0 };
+	struct lb_seen seen = { 0 };
 	size_t lineno = 0, nbad = 0, badline = 0;
 
 	if (memchr(data, 0, len)) {
@@ -916,7 +879,7 @@ yarn_scan(struct lb_ctx *cx, const struct lb_file *f, const char *data, size_t l
 	if (nbad)
 		lb_warn(cx, "cannot parse '%s' line %zu: entry without a valid name and version "
 		    "(%zu skipped)", f->path, badline, nbad);
-	seen_release(&seen);
+	lb_seen_release(&seen);
 }
 
 /* --- pnpm-lock.yaml ------------------------------------------------------------ */
@@ -1212,7 +1175,7 @@ pnpm_scan(struct lb_ctx *cx, const struct lb_file *f, const char *data, size_t l
     struct lb_inventory *out)
 {
 	struct pnpm p;
-	struct seen seen = { 0 };
+	struct lb_seen seen = { 0 };
 	size_t nbad = 0;
 
 	memset(&p, 0, sizeof(p));
@@ -1268,7 +1231,7 @@ pnpm_scan(struct lb_ctx *cx, const struct lb_file *f, const char *data, size_t l
 	if (p.have_ev)
 		yaml_event_delete(&p.ev);
 	yaml_parser_delete(&p.parser);
-	seen_release(&seen);
+	lb_seen_release(&seen);
 }
 
 /* --- dispatch ---------------------------------------------------------------- */

@@ -85,44 +85,6 @@ iends(struct lb_slice a, const char *s)
 	return a.len >= n && strncasecmp(a.p + a.len - n, s, n) == 0;
 }
 
-/* Name/version pairs already added from one file. */
-struct seen {
-	struct lb_hmap m;
-	char **keys;
-	size_t n, cap;
-};
-
-/* True when name/version was not seen before (and remembers it). */
-static bool
-seen_add(struct seen *s, struct lb_slice name, struct lb_slice version)
-{
-	char *k = lb_xmalloc(name.len + version.len + 2);
-	size_t klen = name.len + version.len + 1;
-
-	memcpy(k, name.p, name.len);
-	k[name.len] = 0;
-	memcpy(k + name.len + 1, version.p, version.len);
-	k[klen] = 0;
-	if (lb_hmap_get(&s->m, k, klen)) {
-		free(k);
-		return false;
-	}
-	lb_xgrow(&s->keys, &s->cap, s->n + 1, sizeof(*s->keys));
-	s->keys[s->n++] = k;
-	lb_hmap_put(&s->m, k, klen, k);
-	return true;
-}
-
-static void
-seen_release(struct seen *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->keys[i]);
-	free(s->keys);
-	lb_hmap_release(&s->m);
-	memset(s, 0, sizeof(*s));
-}
-
 /* Package names: PEP 508 "identifier" characters. */
 static bool
 valid_name(struct lb_slice n)
@@ -464,7 +426,7 @@ req_scan(struct lb_ctx *cx, const struct lb_file *f, const char *data, size_t le
 {
 	struct lb_slice s = lb_slice_make(data, len);
 	struct lb_buf line = LB_BUF_INIT(PY_MAX_REQ);
-	struct seen seen = { 0 };
+	struct lb_seen seen = { 0 };
 	bool more = false;
 
 	if (memchr(data, 0, len)) {
@@ -496,13 +458,13 @@ req_scan(struct lb_ctx *cx, const struct lb_file *f, const char *data, size_t le
 		{
 			struct lb_slice full = skip_blanks(lb_slice_make(line.p, line.len));
 			if (full.len && full.p[0] != '-' && req_line(full, &name, &version) &&
-			    seen_add(&seen, name, version))
+			    lb_seen_add(&seen, name, version))
 				add_pkg(out, name, version, NULL, true);
 		}
 		lb_buf_reset(&line);
 	}
 	lb_buf_release(&line);
-	seen_release(&seen);
+	lb_seen_release(&seen);
 }
 
 /* --- poetry.lock and uv.lock (a TOML subset) ------------------------------ */
@@ -744,7 +706,7 @@ struct lock_pkg {
 };
 
 static void
-lock_pkg_end(struct lock_pkg *lp, struct seen *seen, struct lb_inventory *out, size_t *nbad,
+lock_pkg_end(struct lock_pkg *lp, struct lb_seen *seen, struct lb_inventory *out, size_t *nbad,
     size_t *badline)
 {
 	if (!lp->open)
@@ -752,7 +714,7 @@ lock_pkg_end(struct lock_pkg *lp, struct seen *seen, struct lb_inventory *out, s
 	if (!valid_name(lp->name) || !valid_version(lp->version)) {
 		if (!(*nbad)++)
 			*badline = lp->line;
-	} else if (!lp->local && seen_add(seen, lp->name, lp->version)) {
+	} else if (!lp->local && lb_seen_add(seen, lp->name, lp->version)) {
 		add_pkg(out, lp->name, lp->version, NULL, true);
 	}
 	memset(lp, 0, sizeof(*lp));
@@ -765,7 +727,7 @@ toml_lock_scan(struct lb_ctx *cx, const struct lb_file *f, const char *data, siz
 	struct toml t = { lb_slice_make(data, len), 1, NULL, 0 };
 	enum { IN_TOP, IN_PACKAGE, IN_PACKAGE_SOURCE, IN_OTHER } where = IN_TOP;
 	struct lock_pkg lp = { 0 };
-	struct seen seen = { 0 };
+	struct lb_seen seen = { 0 };
 	struct toml_item it;
 	size_t nbad = 0, badline = 0;
 
@@ -816,7 +778,7 @@ toml_lock_scan(struct lb_ctx *cx, const struct lb_file *f, const char *data, siz
 	if (nbad && !t.why)
 		lb_warn(cx, "cannot parse '%s' line %zu: package without a valid name and version "
 		    "(%zu skipped)", f->path, badline, nbad);
-	seen_release(&seen);
+	lb_seen_release(&seen);
 }
 
 /* --- Pipfile.lock ------------------------------------------------------------ */
@@ -828,7 +790,7 @@ pipfile_scan(struct lb_ctx *cx, const struct lb_file *f, const char *data, size_
 	static const char *const groups[] = { "default", "develop" };
 	json_error_t err;
 	json_t *root = json_loadb(data, len, 0, &err);
-	struct seen seen = { 0 };
+	struct lb_seen seen = { 0 };
 
 	if (!root || !json_is_object(root)) {
 		if (root)
@@ -853,11 +815,11 @@ pipfile_scan(struct lb_ctx *cx, const struct lb_file *f, const char *data, size_
 				continue;
 			vs = lb_slice_str(ver + (strncmp(ver, "===", 3) == 0 ? 3 : 2));
 			vs = lb_slice_trim(vs);
-			if (valid_name(n) && valid_version(vs) && seen_add(&seen, n, vs))
+			if (valid_name(n) && valid_version(vs) && lb_seen_add(&seen, n, vs))
 				add_pkg(out, n, vs, NULL, true);
 		}
 	}
-	seen_release(&seen);
+	lb_seen_release(&seen);
 	json_decref(root);
 }
 

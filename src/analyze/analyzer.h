@@ -11,12 +11,15 @@
  * returns 0. A negative return means an internal failure only.
  */
 #pragma once
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "analyze/inventory.h"
 #include "base/lb_buf.h"
 #include "base/lb_ctx.h"
+#include "base/lb_hmap.h"
+#include "base/lb_slice.h"
 #include "image/fsview.h"
 #include "io/istream.h"
 
@@ -80,3 +83,14 @@ uint32_t lb_interest_match_mode(const struct lb_interest *i, const char *path, s
  * naming f when the file is larger than that or cannot be read. */
 int lb_analyze_read_doc(struct lb_ctx *cx, const struct lb_file *f, struct lb_istream *is,
     struct lb_buf *b);
+
+/* Name/version pairs already added from one lockfile or manifest, so each
+ * is added once. Zero-initialise; lb_seen_release frees the keys. */
+struct lb_seen {
+	struct lb_hmap m;
+	char **keys;        /* owned: "name\0version" */
+	size_t n, cap;
+};
+/* True when name/version was not seen before (and remembers it). */
+bool lb_seen_add(struct lb_seen *s, struct lb_slice name, struct lb_slice version);
+void lb_seen_release(struct lb_seen *s);

@@ -505,3 +505,34 @@ lb_analyze_read_doc(struct lb_ctx *cx, const struct lb_file *f, struct lb_istrea
 	}
 	return 1;
 }
+
+/* True when name/version was not seen before (and remembers it). */
+bool
+lb_seen_add(struct lb_seen *s, struct lb_slice name, struct lb_slice version)
+{
+	char *k = lb_xmalloc(name.len + version.len + 2);
+	size_t klen = name.len + version.len + 1;
+
+	memcpy(k, name.p, name.len);
+	k[name.len] = 0;
+	memcpy(k + name.len + 1, version.p, version.len);
+	k[klen] = 0;
+	if (lb_hmap_get(&s->m, k, klen)) {
+		free(k);
+		return false;
+	}
+	lb_xgrow(&s->keys, &s->cap, s->n + 1, sizeof(*s->keys));
+	s->keys[s->n++] = k;
+	lb_hmap_put(&s->m, k, klen, k);
+	return true;
+}
+
+void
+lb_seen_release(struct lb_seen *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->keys[i]);
+	free(s->keys);
+	lb_hmap_release(&s->m);
+	memset(s, 0, sizeof(*s));
+}
