@@ -121,11 +121,10 @@ lb_fsview_add(struct lb_fsview *v, int layer, const char *path, enum lb_ftype ty
 	ent_free(lb_hmap_put(&l->ents, e->path, strlen(e->path), e));
 }
 
-void
-lb_fsview_add_facts(struct lb_fsview *v, int layer, const char *path, unsigned mode,
-    uint64_t real_size, struct lb_inventory *facts)
+/* The regular file at path in layer l, added without bytes when absent. */
+static struct fs_ent *
+reg_ent(struct fs_layer *l, int layer, const char *path, unsigned mode, uint64_t real_size)
 {
-	struct fs_layer *l = &v->layers[layer];
 	struct fs_ent *e = lb_hmap_get(&l->ents, path, strlen(path));
 
 	if (!e || e->f.type != LB_FT_REG) {
@@ -138,6 +137,15 @@ lb_fsview_add_facts(struct lb_fsview *v, int layer, const char *path, unsigned m
 		e->f.real_size = real_size;
 		ent_free(lb_hmap_put(&l->ents, e->path, strlen(e->path), e));
 	}
+	return e;
+}
+
+void
+lb_fsview_add_facts(struct lb_fsview *v, int layer, const char *path, unsigned mode,
+    uint64_t real_size, struct lb_inventory *facts)
+{
+	struct fs_ent *e = reg_ent(&v->layers[layer], layer, path, mode, real_size);
+
 	if (!facts)
 		return;
 	if (e->facts) {
@@ -153,11 +161,8 @@ void
 lb_fsview_set_digest(struct lb_fsview *v, int layer, const char *path, unsigned mode,
     uint64_t real_size, const uint8_t *digest)
 {
-	struct fs_layer *l = &v->layers[layer];
-	struct fs_ent *e;
+	struct fs_ent *e = reg_ent(&v->layers[layer], layer, path, mode, real_size);
 
-	lb_fsview_add_facts(v, layer, path, mode, real_size, NULL);
-	e = lb_hmap_get(&l->ents, path, strlen(path));
 	if (!e->digest)
 		e->digest = lb_xmalloc(LB_DIGEST_LEN);
 	memcpy(e->digest, digest, LB_DIGEST_LEN);

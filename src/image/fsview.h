@@ -74,14 +74,16 @@ struct lb_istream;
  * digests to compute (LB_WANT_MD5/SHA1/SHA256), whether scan() needs the
  * bytes at all (LB_WANT_BYTES; without it the file is only hashed, in
  * chunks) and whether the view must keep the bytes (LB_WANT_KEEP, up to
- * LB_MAX_PKGDB) for finish(). finish() runs once on the sealed view after
- * the analyzers. Without a hook the walker reads nothing more than the
+ * LB_MAX_PKGDB) for finish(). begin() (may be NULL) runs before the walk
+ * of each image or tree, finish() once on its sealed view after the
+ * analyzers. Without a hook the walker reads nothing more than the
  * analyzers ask. */
 enum {
 	LB_WANT_MD5 = 1, LB_WANT_SHA1 = 2, LB_WANT_SHA256 = 4,
 	LB_WANT_BYTES = 8, LB_WANT_KEEP = 16,
 };
 struct lb_file_hook {
+	void (*begin)(void *arg);
 	unsigned (*want)(void *arg, const char *path, unsigned mode, uint64_t size);
 	int (*scan)(void *arg, struct lb_ctx *cx, const struct lb_file *f, const uint8_t *data,
 	    size_t len, int fd, struct lb_inventory *facts);

@@ -738,7 +738,9 @@ open_layer(struct walkjob *j, const struct layer_ref *l, const char *what, struc
 	/* inflate in a thread of its own; hash the tar and walk it in this one */
 	if (strcmp(*kind, "none") != 0)
 		is = lb_is_async(is);
-	is = lb_is_digest(is, l->diff_id, -1);
+	/* an uncompressed blob's digest is its diff ID: checked once */
+	if (strcmp(*kind, "none") != 0 || !l->digest || strcmp(l->digest, l->diff_id) != 0)
+		is = lb_is_digest(is, l->diff_id, -1);
 	*out = lb_is_limit(is, LB_MAX_LAYER_BYTES);
 	return 0;
 }
@@ -897,6 +899,8 @@ scan_img(struct scan *s, struct img *m, struct lb_inventory **out)
 	inv->manifest_digest = m->manifest_digest ? lb_xstrdup(m->manifest_digest) : NULL;
 	inv->platform = m->platform ? lb_xstrdup(m->platform) : NULL;
 	fill_layers(m, inv);
+	if (s->cx->file_hook && s->cx->file_hook->begin)
+		s->cx->file_hook->begin(s->cx->file_hook->arg);
 	if ((r = walk_layers(s, m, v, inv)) < 0)
 		goto out;
 	lb_fsview_seal(v);
@@ -1141,6 +1145,8 @@ lb_rootfs_scan(struct lb_ctx *cx, const char *dir, struct lb_inventory **out)
 	inv->source = lb_xstrdup(dir);
 	inv->nlayers = 1;
 	inv->layers = lb_xcalloc(1, sizeof(*inv->layers));
+	if (cx->file_hook && cx->file_hook->begin)
+		cx->file_hook->begin(cx->file_hook->arg);
 	if ((r = lb_layer_walk_dir(cx, dir, v, 0, &st)) < 0)
 		goto out;
 	lb_fsview_seal(v);

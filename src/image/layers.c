@@ -301,14 +301,59 @@ whole_release(struct whole *w)
 	w->fd = -1;
 }
 
+/* The digest contexts of one walk (MD5, SHA-1, SHA-256), fetched once:
+ * OpenSSL 3's implicit fetch per file costs as much as hashing a small
+ * file. An algorithm the library refuses (FIPS) is not computed. */
+struct hashers {
+	EVP_MD *alg[3];
+	EVP_MD_CTX *md[3];
+};
+
+static void
+hashers_init(struct hashers *h)
+{
+	static const char *const names[3] = { "MD5", "SHA1", "SHA256" };
+
+	for (int i = 0; i < 3; i++) {
+		h->alg[i] = EVP_MD_fetch(NULL, names[i], NULL);
+		if (!(h->md[i] = EVP_MD_CTX_new()))
+			abort();    /* OpenSSL out of memory: abort as lb_x* do */
+	}
+}
+
+static void
+hashers_release(struct hashers *h)
+{
+	for (int i = 0; i < 3; i++) {
+		EVP_MD_free(h->alg[i]);
+		EVP_MD_CTX_free(h->md[i]);
+	}
+}
+
+/* Hashes k bytes of a spilled file and writes them into its scratch copy
+ * when there is one. */
+static int
+whole_take(struct lb_ctx *cx, struct whole *w, EVP_MD_CTX *md[3], const void *p, size_t k)
+{
+	int r;
+
+	for (int i = 0; i < 3; i++)
+		if (md[i])
+			EVP_DigestUpdate(md[i], p, k);
+	if (w->fd >= 0 && (r = write_all(w->fd, p, k)) < 0) {
+		lb_err(cx, "cannot write into the scratch folder: %s", strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
 /* Reads size bytes from the tar member t or from fd (a file of a directory
  * tree, left open) into w. Returns 0, or < 0 when the source broke. */
 static int
-whole_read(struct lb_ctx *cx, struct lb_tar *t, int fd, const char *path, uint64_t size,
-    size_t mem_cap, uint64_t max_scan, unsigned want, struct whole *w)
+whole_read(struct lb_ctx *cx, struct hashers *h, struct lb_tar *t, int fd, const char *path,
+    uint64_t size, size_t mem_cap, uint64_t max_scan, unsigned want, struct whole *w)
 {
 	EVP_MD_CTX *md[3] = { NULL, NULL, NULL };
-	const EVP_MD *alg[3] = { EVP_md5(), EVP_sha1(), EVP_sha256() };
 	static const size_t off[3] = { LB_DIGEST_MD5, LB_DIGEST_SHA1, LB_DIGEST_SHA256 };
 	static const unsigned bit[3] = { LB_WANT_MD5, LB_WANT_SHA1, LB_WANT_SHA256 };
 	uint8_t chunk[64 << 10];     /* on the stack: no allocation per file */
@@ -319,10 +364,14 @@ whole_read(struct lb_ctx *cx, struct lb_tar *t, int fd, const char *path, uint64
 	w->fd = -1;
 	w->digest[LB_DIGEST_HAVE] = 0;
 	/* only the digests someone will compare (fsview.h LB_WANT_*) */
-	for (int i = 0; i < 3; i++)
-		if ((want & bit[i]) && (!(md[i] = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(md[i], alg[i], NULL)))
+	for (int i = 0; i < 3; i++) {
+		if (!(want & bit[i]) || !h->alg[i])
+			continue;
+		md[i] = h->md[i];
+		if (!EVP_DigestInit_ex(md[i], h->alg[i], NULL))
 			abort();    /* OpenSSL out of memory: abort as lb_x* do */
-	w->digest[LB_DIGEST_HAVE] = (uint8_t)(want & (LB_WANT_MD5 | LB_WANT_SHA1 | LB_WANT_SHA256));
+		w->digest[LB_DIGEST_HAVE] |= (uint8_t)bit[i];
+	}
 	if (hash_only) {
 		spill = 1;                     /* only hashed: scan() gets neither bytes nor fd */
 	} else if (spill && !t) {
@@ -354,6 +403,35 @@ whole_read(struct lb_ctx *cx, struct lb_tar *t, int fd, const char *path, uint64
 		w->data[n] = 0;
 		w->len = n;
 	}
+	/* a spilled tar member goes by in libarchive's own blocks: no copy
+	 * (zeros between the blocks of a sparse member) */
+	while (spill && t) {
+		const void *blk;
+		size_t k;
+		uint64_t at;
+		int e = lb_tar_read_block(t, &blk, &k, &at);
+
+		if (e < 0 || at > size || k > size - at || at < got) {
+			r = e < 0 ? e : -LB_E_FORMAT;
+			goto out;
+		}
+		while (got < at) {      /* a hole */
+			size_t z = at - got < sizeof(chunk) ? (size_t)(at - got) : sizeof(chunk);
+			memset(chunk, 0, z);
+			if ((r = whole_take(cx, w, md, chunk, z)) < 0)
+				goto out;
+			got += z;
+		}
+		if (e == 0)
+			break;
+		if ((r = whole_take(cx, w, md, blk, k)) < 0)
+			goto out;
+		got += k;
+	}
+	if (got != size && spill && t) {
+		r = -LB_E_FORMAT;
+		goto out;
+	}
 	/* the rest (or all, when spilled) goes by in chunks */
 	while (got < size) {
 		ssize_t k = src_read(t, fd, chunk, size - got < sizeof(chunk) ? (size_t)(size - got) : sizeof(chunk));
@@ -376,8 +454,6 @@ whole_read(struct lb_ctx *cx, struct lb_tar *t, int fd, const char *path, uint64
 	if (spill && !t && w->fd >= 0 && lseek(w->fd, 0, SEEK_SET) < 0)
 		r = -errno;
 out:
-	for (int i = 0; i < 3; i++)
-		EVP_MD_CTX_free(md[i]);
 	if (r < 0)
 		whole_release(w);
 	return r;
@@ -388,7 +464,8 @@ out:
  * and the hook's findings in the view. t: a tar member, else fd and the
  * directory dfd/name of a tree's file. */
 static int
-hook_member(struct lb_ctx *cx, struct lb_fsview *v, int layer, const char *what, struct lb_tar *t,
+hook_member(struct lb_ctx *cx, struct hashers *hs, struct lb_fsview *v, int layer, const char *what,
+    struct lb_tar *t,
     int dfd, int fd, const char *name, const char *path, unsigned mode, uint64_t size,
     struct lb_walk_stats *st)
 {
@@ -419,7 +496,7 @@ hook_member(struct lb_ctx *cx, struct lb_fsview *v, int layer, const char *what,
 	}
 	if (!(want & LB_WANT_BYTES) && !nstream && !cap && !keep)
 		mem_cap = 0;
-	if ((r = whole_read(cx, t, fd, path, size, mem_cap, max_scan, want, &w)) < 0) {
+	if ((r = whole_read(cx, hs, t, fd, path, size, mem_cap, max_scan, want, &w)) < 0) {
 		if (t)
 			lb_err(cx, "layer %s: cannot read '%s': %s", what, path, lb_tar_error(t));
 		else
@@ -475,10 +552,11 @@ hook_member(struct lb_ctx *cx, struct lb_fsview *v, int layer, const char *what,
 			st->captured_bytes += n;
 		}
 	}
-	lb_fsview_add_facts(v, layer, path, mode, size, facts->nmalware ? facts : NULL);
-	if (!facts->nmalware)
-		lb_inventory_free(facts);
 	lb_fsview_set_digest(v, layer, path, mode, size, w.digest);
+	if (facts->nmalware)
+		lb_fsview_add_facts(v, layer, path, mode, size, facts);
+	else
+		lb_inventory_free(facts);
 	whole_release(&w);
 	return r < 0 ? r : 0;
 }
@@ -527,7 +605,8 @@ lb_layer_walk_tar(struct lb_ctx *cx, struct lb_istream *is, struct lb_fsview *v,
 	char path[LB_MAX_PATH], link[LB_MAX_PATH];
 	uint8_t *data = NULL;
 	uint64_t nsym = 0;
-	int r, n, ln;
+	struct hashers hs;
+	int r, n, ln, hs_ready = 0;
 
 	memset(st, 0, sizeof(*st));
 	while ((r = lb_tar_next(t, &e)) > 0) {
@@ -592,8 +671,10 @@ lb_layer_walk_tar(struct lb_ctx *cx, struct lb_istream *is, struct lb_fsview *v,
 			break;
 		case LB_FT_REG:
 			if (cx->file_hook) {
-				if ((r = hook_member(cx, v, layer, what, t, -1, -1, NULL, path, e.mode, e.size,
-				    st)) < 0)
+				if (!hs_ready++)
+					hashers_init(&hs);
+				if ((r = hook_member(cx, &hs, v, layer, what, t, -1, -1, NULL, path, e.mode,
+				    e.size, st)) < 0)
 					goto out;
 				break;
 			}
@@ -648,6 +729,8 @@ lb_layer_walk_tar(struct lb_ctx *cx, struct lb_istream *is, struct lb_fsview *v,
 	if ((r = lb_tar_finish(t)) < 0)
 		lb_err(cx, "layer %s: %s", what, lb_tar_error(t));
 out:
+	if (hs_ready)
+		hashers_release(&hs);
 	free(data);
 	lb_tar_free(t);
 	return r;
@@ -712,6 +795,7 @@ struct dirwalk {
 	struct lb_fsview *v;
 	int layer;
 	struct lb_walk_stats *st;
+	struct hashers hs;         /* with a file hook */
 	dev_t dev;
 	char path[LB_MAX_PATH];
 };
@@ -731,8 +815,8 @@ dir_file(struct dirwalk *w, int dfd, const char *name, size_t plen, const struct
 			lb_warn(w->cx, "cannot open '%s': %s", w->path, strerror(errno));
 			return;
 		}
-		hook_member(w->cx, w->v, w->layer, "rootfs", NULL, dfd, fd, name, w->path, sb->st_mode,
-		    (uint64_t)sb->st_size, w->st);
+		hook_member(w->cx, &w->hs, w->v, w->layer, "rootfs", NULL, dfd, fd, name, w->path,
+		    sb->st_mode, (uint64_t)sb->st_size, w->st);
 		close(fd);
 		return;
 	}
@@ -830,12 +914,12 @@ lb_layer_walk_dir(struct lb_ctx *cx, const char *root, struct lb_fsview *v, int 
 {
 	struct dirwalk w = { .cx = cx, .v = v, .layer = layer, .st = st };
 	struct stat sb;
-	int fd;
+	int fd, r;
 
 	memset(st, 0, sizeof(*st));
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &sb) != 0) {
-		int r = -errno;
+		r = -errno;
 		lb_err(cx, "cannot open directory '%s': %s", root, strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -843,5 +927,10 @@ lb_layer_walk_dir(struct lb_ctx *cx, const char *root, struct lb_fsview *v, int 
 	}
 	w.dev = sb.st_dev;
 	w.path[0] = 0;
-	return dir_walk(&w, fd, 0, 0);
+	if (cx->file_hook)
+		hashers_init(&w.hs);
+	r = dir_walk(&w, fd, 0, 0);
+	if (cx->file_hook)
+		hashers_release(&w.hs);
+	return r;
 }

@@ -28,6 +28,7 @@ struct is_async {
 	size_t head, count;     /* filled slots: head .. head+count-1 */
 	int end;                /* producer finished: 0 or error code, valid when done */
 	int done, stop;
+	int lent;               /* the head slot is lent to the reader (borrow) */
 };
 
 static void *
@@ -67,6 +68,60 @@ producer(void *arg)
 	return NULL;
 }
 
+/* Gives the slot at head back to the producer. */
+static void
+release_head(struct is_async *a)
+{
+	pthread_mutex_lock(&a->lock);
+	a->head = (a->head + 1) % ASYNC_SLOTS;
+	a->count--;
+	a->lent = 0;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->lock);
+}
+
+/* The slot at head once the producer filled one; NULL and *end at the end. */
+static struct slot *
+wait_head(struct is_async *a, int *end)
+{
+	struct slot *s = NULL;
+
+	if (a->lent)
+		release_head(a);
+	pthread_mutex_lock(&a->lock);
+	while (a->count == 0 && !a->done)
+		pthread_cond_wait(&a->cv, &a->lock);
+	if (a->count == 0)
+		*end = a->end;
+	else
+		s = &a->slots[a->head];
+	pthread_mutex_unlock(&a->lock);
+	return s;
+}
+
+/* The bytes stay in the slot, which goes back to the producer on the
+ * next call. */
+static ssize_t
+as_borrow(struct lb_istream *is, const void **p, void *buf, size_t len)
+{
+	struct is_async *a = (struct is_async *)is;
+	int end = 0;
+	struct slot *s = wait_head(a, &end);
+	size_t k;
+
+	(void)buf;
+	if (!s)
+		return end;
+	k = s->len - s->off;
+	if (k > len)
+		k = len;
+	*p = s->p + s->off;
+	s->off += k;
+	if (s->off == s->len)
+		a->lent = 1;
+	return (ssize_t)k;
+}
+
 static ssize_t
 as_read(struct lb_istream *is, void *buf, size_t len)
 {
@@ -74,6 +129,8 @@ as_read(struct lb_istream *is, void *buf, size_t len)
 	struct slot *s;
 	size_t k;
 
+	if (a->lent)
+		release_head(a);
 	pthread_mutex_lock(&a->lock);
 	while (a->count == 0 && !a->done)
 		pthread_cond_wait(&a->cv, &a->lock);
@@ -120,7 +177,9 @@ as_close(struct lb_istream *is)
 	free(a);
 }
 
-static const struct lb_istream_ops as_ops = { "async", as_read, as_close };
+static const struct lb_istream_ops as_ops = {
+	.name = "async", .read = as_read, .close = as_close, .borrow = as_borrow,
+};
 
 struct lb_istream *
 lb_is_async(struct lb_istream *src)

@@ -40,16 +40,12 @@ finish(struct is_digest *d)
 	return 0;
 }
 
+/* Hashes the n bytes at p that src gave (or its end or error). */
 static ssize_t
-dg_read(struct lb_istream *is, void *buf, size_t len)
+dg_take(struct is_digest *d, const void *p, ssize_t n)
 {
-	struct is_digest *d = (struct is_digest *)is;
-	ssize_t n;
 	int r;
 
-	if (d->finished)
-		return 0;
-	n = lb_is_read(d->src, buf, len);
 	if (n < 0)
 		return n;
 	if (n == 0) {
@@ -60,9 +56,31 @@ dg_read(struct lb_istream *is, void *buf, size_t len)
 	d->seen += (uint64_t)n;
 	if (d->expect_size >= 0 && d->seen > (uint64_t)d->expect_size)
 		return -LB_E_DIGEST;    /* longer than the descriptor says */
-	if (EVP_DigestUpdate(d->md, buf, (size_t)n) != 1)
+	if (EVP_DigestUpdate(d->md, p, (size_t)n) != 1)
 		return -LB_E_INTERNAL;
 	return n;
+}
+
+static ssize_t
+dg_read(struct lb_istream *is, void *buf, size_t len)
+{
+	struct is_digest *d = (struct is_digest *)is;
+
+	if (d->finished)
+		return 0;
+	return dg_take(d, buf, lb_is_read(d->src, buf, len));
+}
+
+static ssize_t
+dg_borrow(struct lb_istream *is, const void **p, void *buf, size_t len)
+{
+	struct is_digest *d = (struct is_digest *)is;
+	ssize_t n;
+
+	if (d->finished)
+		return 0;
+	n = lb_is_borrow(d->src, p, buf, len);
+	return dg_take(d, *p, n);
 }
 
 static void
@@ -75,7 +93,9 @@ dg_close(struct lb_istream *is)
 	free(d);
 }
 
-static const struct lb_istream_ops dg_ops = { "digest", dg_read, dg_close };
+static const struct lb_istream_ops dg_ops = {
+	.name = "digest", .read = dg_read, .close = dg_close, .borrow = dg_borrow,
+};
 
 struct lb_istream *
 lb_is_digest(struct lb_istream *src, const char *expect, int64_t expect_size)

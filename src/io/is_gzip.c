@@ -108,7 +108,9 @@ gz_close(struct lb_istream *is)
 	free(g);
 }
 
-static const struct lb_istream_ops gz_ops = { "gzip", gz_read, gz_close };
+static const struct lb_istream_ops gz_ops = {
+	.name = "gzip", .read = gz_read, .close = gz_close,
+};
 
 struct lb_istream *
 lb_is_gzip(struct lb_istream *src)

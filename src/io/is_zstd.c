@@ -63,7 +63,9 @@ zs_close(struct lb_istream *is)
 	free(z);
 }
 
-static const struct lb_istream_ops zs_ops = { "zstd", zs_read, zs_close };
+static const struct lb_istream_ops zs_ops = {
+	.name = "zstd", .read = zs_read, .close = zs_close,
+};
 
 struct lb_istream *
 lb_is_zstd(struct lb_istream *src)

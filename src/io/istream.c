@@ -40,6 +40,25 @@ lb_is_read(struct lb_istream *is, void *buf, size_t len)
 }
 
 ssize_t
+lb_is_borrow(struct lb_istream *is, const void **p, void *buf, size_t len)
+{
+	ssize_t n;
+
+	*p = buf;
+	if (is->err)
+		return is->err;
+	if (is->pboff < is->pblen || !is->ops->borrow)
+		return lb_is_read(is, buf, len);
+	n = is->ops->borrow(is, p, buf, len);
+	if (n < 0) {
+		is->err = (int)n;
+		return n;
+	}
+	is->pos += (uint64_t)n;
+	return n;
+}
+
+ssize_t
 lb_is_peek(struct lb_istream *is, const uint8_t **p, size_t n)
 {
 	ssize_t r;
@@ -153,7 +172,9 @@ plain_close(struct lb_istream *is)
 	free(is);
 }
 
-static const struct lb_istream_ops fd_ops = { "file", fd_read, fd_close };
+static const struct lb_istream_ops fd_ops = {
+	.name = "file", .read = fd_read, .close = fd_close,
+};
 
 struct lb_istream *
 lb_is_fd_range(int fd, uint64_t off, uint64_t len)
@@ -198,7 +219,9 @@ mem_read(struct lb_istream *is, void *buf, size_t len)
 	return (ssize_t)len;
 }
 
-static const struct lb_istream_ops mem_ops = { "memory", mem_read, plain_close };
+static const struct lb_istream_ops mem_ops = {
+	.name = "memory", .read = mem_read, .close = plain_close,
+};
 
 struct lb_istream *
 lb_is_mem(const void *p, size_t len)
@@ -220,18 +243,30 @@ struct is_limit {
 };
 
 static ssize_t
-limit_read(struct lb_istream *is, void *buf, size_t len)
+limit_take(struct is_limit *l, ssize_t n)
 {
-	struct is_limit *l = (struct is_limit *)is;
-	ssize_t n;
-
-	n = lb_is_read(l->src, buf, len);
 	if (n <= 0)
 		return n;
 	if ((uint64_t)n > l->left)
 		return -LB_E_LIMIT;
 	l->left -= (uint64_t)n;
 	return n;
+}
+
+static ssize_t
+limit_read(struct lb_istream *is, void *buf, size_t len)
+{
+	struct is_limit *l = (struct is_limit *)is;
+
+	return limit_take(l, lb_is_read(l->src, buf, len));
+}
+
+static ssize_t
+limit_borrow(struct lb_istream *is, const void **p, void *buf, size_t len)
+{
+	struct is_limit *l = (struct is_limit *)is;
+
+	return limit_take(l, lb_is_borrow(l->src, p, buf, len));
 }
 
 static void
@@ -243,7 +278,9 @@ limit_close(struct lb_istream *is)
 	free(l);
 }
 
-static const struct lb_istream_ops limit_ops = { "limit", limit_read, limit_close };
+static const struct lb_istream_ops limit_ops = {
+	.name = "limit", .read = limit_read, .close = limit_close, .borrow = limit_borrow,
+};
 
 struct lb_istream *
 lb_is_limit(struct lb_istream *src, uint64_t max)

@@ -17,6 +17,11 @@ struct lb_istream_ops {
 	/* Reads up to len bytes: > 0 bytes read, 0 at the end, < 0 an error code. */
 	ssize_t (*read)(struct lb_istream *is, void *buf, size_t len);
 	void (*close)(struct lb_istream *is);
+	/* Optional: like read, but may leave the bytes where they are: *p at
+	 * them (in the stream's own memory, or in buf, which wrapping streams
+	 * pass down), valid until the next call on the stream; a short count
+	 * is not the end. */
+	ssize_t (*borrow)(struct lb_istream *is, const void **p, void *buf, size_t len);
 };
 
 struct lb_istream {
@@ -29,6 +34,11 @@ struct lb_istream {
 
 /* Reads up to len bytes (fewer only at the end); returns count or < 0. */
 ssize_t lb_is_read(struct lb_istream *is, void *buf, size_t len);
+/* Like lb_is_read, without a copy where the streams allow it: *p gets
+ * the bytes (in buf, len bytes of the caller's, or in a stream's own
+ * buffer), valid until the next call on is. Returns the count (fewer
+ * than len is not the end), 0 at the end, or < 0. */
+ssize_t lb_is_borrow(struct lb_istream *is, const void **p, void *buf, size_t len);
 /* Looks at the next n (<= 16) bytes without consuming them; returns how
  * many are available (fewer at the end) or < 0. */
 ssize_t lb_is_peek(struct lb_istream *is, const uint8_t **p, size_t n);

@@ -30,13 +30,13 @@ cb_read(struct archive *a, void *arg, const void **out)
 	struct lb_tar *t = arg;
 	ssize_t n;
 
-	n = lb_is_read(t->is, t->buf, TAR_BUF);
+	/* the stream's own buffer when it has one (the read-ahead slots) */
+	n = lb_is_borrow(t->is, out, t->buf, TAR_BUF);
 	if (n < 0) {
 		t->stream_err = (int)n;
 		archive_set_error(a, EIO, "%s", lb_strerror((int)n));
 		return -1;
 	}
-	*out = t->buf;
 	return n;
 }
 
@@ -131,6 +131,27 @@ lb_tar_read(struct lb_tar *t, void *buf, size_t len)
 }
 
 int
+lb_tar_read_block(struct lb_tar *t, const void **p, size_t *len, uint64_t *off)
+{
+	la_int64_t o = 0;
+	int r = archive_read_data_block(t->a, p, len, &o);
+
+	if (r == ARCHIVE_EOF) {
+		*len = 0;
+		*off = o > 0 ? (uint64_t)o : 0;
+		return 0;
+	}
+	if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+		return fail(t);
+	if (o < 0) {
+		snprintf(t->msg, sizeof(t->msg), "member data at a negative offset");
+		return -LB_E_FORMAT;
+	}
+	*off = (uint64_t)o;
+	return 1;
+}
+
+int
 lb_tar_finish(struct lb_tar *t)
 {
 	int r = lb_is_drain(t->is);
@@ -187,7 +208,9 @@ entry_close(struct lb_istream *is)
 	free(is);
 }
 
-static const struct lb_istream_ops entry_ops = { "tar member", entry_read, entry_close };
+static const struct lb_istream_ops entry_ops = {
+	.name = "tar member", .read = entry_read, .close = entry_close,
+};
 
 struct lb_istream *
 lb_tar_entry_stream(struct lb_tar *t, uint64_t max)

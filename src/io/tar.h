@@ -30,6 +30,11 @@ struct lb_tar *lb_tar_open(struct lb_istream *is);
 int lb_tar_next(struct lb_tar *t, struct lb_tar_entry *e);
 /* Reads the current member's data: > 0 bytes, 0 at its end, < 0 error. */
 ssize_t lb_tar_read(struct lb_tar *t, void *buf, size_t len);
+/* The current member's data without a copy: 1 and *p, *len (valid until
+ * the next call) at offset *off of the file, 0 at its end (*off: the
+ * file's size; the bytes between the blocks and up to *off of a sparse
+ * member are zeros), < 0 error. Do not mix with lb_tar_read on a member. */
+int lb_tar_read_block(struct lb_tar *t, const void **p, size_t *len, uint64_t *off);
 /* A stream over the current member's data, at most max bytes of it. It
  * borrows t: close it before the next lb_tar_next; closing does not close t. */
 struct lb_istream *lb_tar_entry_stream(struct lb_tar *t, uint64_t max);

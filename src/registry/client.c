@@ -1256,7 +1256,9 @@ blob_close(struct lb_istream *is)
 	free(b);
 }
 
-static const struct lb_istream_ops blob_ops = { "registry blob", blob_read, blob_close };
+static const struct lb_istream_ops blob_ops = {
+	.name = "registry blob", .read = blob_read, .close = blob_close,
+};
 
 /* early: a failure before the first byte is returned here (for a
  * mirror, to ask the next), not by the first read */
@@ -1385,7 +1387,9 @@ mirror_close(struct lb_istream *is)
 	free(m);
 }
 
-static const struct lb_istream_ops mirror_ops = { "registry mirror blob", mirror_read, mirror_close };
+static const struct lb_istream_ops mirror_ops = {
+	.name = "registry mirror blob", .read = mirror_read, .close = mirror_close,
+};
 
 int
 lb_registry_open_blob(struct lb_registry *r, const char *repo, const char *digest, int64_t size,

@@ -178,6 +178,60 @@ limit_and_async(void **state)
 	free(data);
 }
 
+/* lb_is_borrow over async -> digest -> limit gives the same bytes as
+ * lb_is_read, pointing into the read-ahead slots (not the caller's
+ * buffer), mixes with lb_is_read and lb_is_peek, and still checks the
+ * digest at the end. */
+static void
+borrow_through_the_chain(void **state)
+{
+	size_t len = 3u << 20, got = 0, inbuf = 0, n;
+	char *data = malloc(len), *back = malloc(len), buf[1000], dg[7 + 65];
+	struct lb_istream *is, *ref;
+	const void *p;
+	const uint8_t *pk;
+	ssize_t k;
+
+	(void)state;
+	for (size_t i = 0; i < len; i++)
+		data[i] = (char)(i * 7 + (i >> 12));
+	ref = lb_is_digest(lb_is_mem(data, len), NULL, -1);
+	assert_int_equal(lb_is_drain(ref), 0);
+	snprintf(dg, sizeof(dg), "%s", lb_is_digest_result(ref));
+	lb_is_close(ref);
+
+	is = lb_is_limit(lb_is_digest(lb_is_async(lb_is_mem(data, len)), dg, (int64_t)len), len);
+	assert_int_equal(lb_is_peek(is, &pk, 4), 4);
+	assert_memory_equal(pk, data, 4);
+	for (int turn = 0; (k = turn % 5 == 4 ? lb_is_read(is, buf, sizeof(buf)) :
+	    lb_is_borrow(is, &p, buf, sizeof(buf))) > 0; turn++) {
+		if (turn % 5 == 4)
+			p = buf;
+		else if (p == buf)
+			inbuf++;
+		assert_true(got + (size_t)k <= len);
+		memcpy(back + got, p, (size_t)k);
+		got += (size_t)k;
+	}
+	assert_int_equal(k, 0);
+	assert_int_equal(got, len);
+	assert_memory_equal(back, data, len);
+	assert_true(inbuf <= 1);      /* only the peeked bytes came by copy */
+	lb_is_close(is);
+
+	/* a wrong digest still fails at the end */
+	dg[7] = dg[7] == 'a' ? 'b' : 'a';
+	is = lb_is_digest(lb_is_async(lb_is_mem(data, len)), dg, -1);
+	n = 0;
+	while ((k = lb_is_borrow(is, &p, buf, sizeof(buf))) > 0)
+		n += (size_t)k;
+	assert_int_equal(k, -LB_E_DIGEST);
+	assert_int_equal(n, len);
+	lb_is_close(is);
+	free(data);
+	free(back);
+}
+
 int
 main(void)
 {
@@ -187,6 +241,7 @@ main(void)
 		cmocka_unit_test(gzip_multi_member_and_bad_crc),
 		cmocka_unit_test(digest_checks_content_and_size),
 		cmocka_unit_test(limit_and_async),
+		cmocka_unit_test(borrow_through_the_chain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
