@@ -125,38 +125,12 @@ as_borrow(struct lb_istream *is, const void **p, void *buf, size_t len)
 static ssize_t
 as_read(struct lb_istream *is, void *buf, size_t len)
 {
-	struct is_async *a = (struct is_async *)is;
-	struct slot *s;
-	size_t k;
+	const void *p;
+	ssize_t k = as_borrow(is, &p, buf, len);
 
-	if (a->lent)
-		release_head(a);
-	pthread_mutex_lock(&a->lock);
-	while (a->count == 0 && !a->done)
-		pthread_cond_wait(&a->cv, &a->lock);
-	if (a->count == 0) {
-		int end = a->end;
-		pthread_mutex_unlock(&a->lock);
-		return end;
-	}
-	s = &a->slots[a->head];
-	pthread_mutex_unlock(&a->lock);
-
-	/* the slot at head belongs to the reader until it is released */
-	k = s->len - s->off;
-	if (k > len)
-		k = len;
-	memcpy(buf, s->p + s->off, k);
-	s->off += k;
-
-	if (s->off == s->len) {
-		pthread_mutex_lock(&a->lock);
-		a->head = (a->head + 1) % ASYNC_SLOTS;
-		a->count--;
-		pthread_cond_broadcast(&a->cv);
-		pthread_mutex_unlock(&a->lock);
-	}
-	return (ssize_t)k;
+	if (k > 0)
+		memcpy(buf, p, (size_t)k);
+	return k;
 }
 
 static void
