@@ -115,6 +115,27 @@ mkimage --layer "$T/db/root" --exclude 'var/lib/rpm/rpmdb.sqlite-*' --layer "$T/
 lb image --input "$T/gone.img" --format json
 check_json "a deleted database lists nothing" 'len(r[0]["packages"])' 0
 
+# --- package file integrity (--scanners malware) against the database's
+# SHA-256 file digests: lbtools-*'s files made again as its spec writes
+# them ("I.J"), one replaced in a later layer, which is then the only
+# tampering finding; the other files were all checked --------------------
+F=$T/L/rpmfiles
+for i in 0 1 2 3 4; do
+	mkdir -p "$F/usr/lib/lbtools/000$i"
+	for j in 1 2 3; do echo "$i.$j" >"$F/usr/lib/lbtools/000$i/f$j"; done
+done
+mkdir -p "$T/L/rpmchange/usr/lib/lbtools/0001"
+echo tampered >"$T/L/rpmchange/usr/lib/lbtools/0001/f2"
+mkimage --layer "$T/db/root" --exclude 'var/lib/rpm/rpmdb.sqlite-*' --layer "$F" \
+	--layer "$T/L/rpmchange" --compression gzip --oci "$T/rpmint.img"
+LB_SCANNERS=malware lb image --input "$T/rpmint.img" --format json --malware-engines integrity -v
+check_rc "rpm integrity: scan" 0
+check_json "rpm integrity: the replaced file is the only tampering, engine rpm, layer 2" \
+	"[m['engine'] + ' ' + m['path'] + ' ' + str(m['layer']) for m in r[0]['malware'] if m['kind'] == 'tampering']" \
+	"rpm usr/lib/lbtools/0001/f2 2"
+check_grep "rpm integrity: the 15 files of lbtools compared" "integrity: 15 files checked, 1 changed" "$T/err"
+check_no_grep "rpm integrity: none left unchecked" "not checked" "$T/err"
+
 # --- the real databases of shared/testdata ---------------------------------
 mkdir -p "$T/sle/usr/lib/sysimage/rpm" "$T/sle/var/lib"
 cp "$P/rpm/sle15-bci-ndb/Packages.db" "$T/sle/usr/lib/sysimage/rpm/"
