@@ -3,9 +3,10 @@
  *
  * Archives are read as streams with libarchive's streamable zip reader
  * (local headers in order; the central directory at the end is not
- * needed), behind a filter that drops the data of the members not read
- * (struct jsrc), so that a member whose size only its data descriptor
- * gives is not inflated just to find its end. Nested archives are read
+ * needed), behind a filter that drops the members not read (struct
+ * jsrc), so that libarchive handles only the few members that are read
+ * and a member whose size only its data descriptor gives is not inflated
+ * just to find its end. Nested archives are read
  * the same way, straight from their parent's member data, so nothing is
  * buffered whole; depth, entry count and inflated bytes are capped per
  * top-level file, and hitting a cap is one warning naming the file.
@@ -398,8 +399,13 @@ struct jar {
  *
  * Between that source and libarchive sits a filter over the zip's local
  * headers (APPNOTE.TXT 4.3.7): a member whose bytes are not needed (all
- * but pom.properties, MANIFEST.MF and nested archives) reaches libarchive
- * as an empty stored member of the same name, its data dropped here. The
+ * but pom.properties, MANIFEST.MF and nested archives) does not reach
+ * libarchive at all; the filter counts it toward the entry cap and notes a
+ * META-INF/native-image/ name as scan_archive would (only an archive's
+ * first member, when not needed, still reaches libarchive, as an empty
+ * stored member of the same name, so that libarchive sees a zip). Most
+ * members of a jar are classes, so this spares libarchive's per-member
+ * work: header parsing, name conversions and time conversion. The
  * end of a member whose size is only in its data descriptor (bit 3, as the
  * `jar` tool writes them) is found by that descriptor, "PK\7\8" whose
  * compressed size equals the bytes since the data began and that a header
@@ -413,6 +419,7 @@ enum jfilter { JF_HEADER, JF_KNOWN, JF_SCAN, JF_RAW };
 
 struct jsrc {
 	struct jscan *j;
+	struct jar *jr;             /* the archive being read (natives noted here) */
 	struct lb_istream *is;
 	struct archive *outer;
 	EVP_MD_CTX *md;
@@ -426,6 +433,7 @@ struct jsrc {
 	bool zip64;                 /* its descriptor has 8-byte sizes */
 	uint64_t left;              /* JF_KNOWN: data bytes left */
 	uint64_t dpos;              /* JF_SCAN: data bytes seen so far */
+	uint64_t nhdr;              /* local headers seen */
 	uint8_t *hdr;               /* JAVA_HDR bytes: a rewritten header */
 };
 
@@ -526,10 +534,30 @@ member_needed(const uint8_t *name, size_t n)
 	return false;
 }
 
+static void note_native(struct jar *jr, const char *name);
+
+/* A member dropped by the filter gets what scan_archive gives a member it
+ * skips: a regular file (no trailing '/') under META-INF/native-image/ is
+ * noted. */
+static void
+filter_note(struct jsrc *s, const uint8_t *name, size_t n)
+{
+	static const char pre[] = "META-INF/native-image/";
+	char *tmp;
+
+	while (n && name[0] == '/')
+		name++, n--;
+	if (n < sizeof(pre) || name[n - 1] == '/' || memcmp(name, pre, sizeof(pre) - 1) != 0)
+		return;
+	tmp = lb_xstrndup((const char *)name, n);
+	note_native(s->jr, tmp);
+	free(tmp);
+}
+
 /* JF_HEADER: reads the local header at the window's start; sets *out and *n to
  * the bytes for libarchive (the header, or its rewrite) and the state for
- * the data. Returns 1 when there is output, 0 to go on in another state,
- * -1 on a read error. */
+ * the data. Returns 1 when there is output, 0 to go on in another state
+ * (a member dropped whole, or JF_RAW), -1 on a read error. */
 static int
 filter_header(struct archive *a, struct jsrc *s, const void **out, size_t *n)
 {
@@ -537,7 +565,7 @@ filter_header(struct archive *a, struct jsrc *s, const void **out, size_t *n)
 	uint16_t flags, nlen, xlen;
 	uint64_t csize, usize;
 	size_t hlen;
-	bool known, z64 = false;
+	bool known, first, z64 = false;
 
 	while (s->wlen - s->wpos < 30 && !s->eof)
 		if (src_fill(a, s) < 0)
@@ -585,6 +613,15 @@ filter_header(struct archive *a, struct jsrc *s, const void **out, size_t *n)
 	s->state = known ? (csize ? JF_KNOWN : JF_HEADER) : JF_SCAN;
 	s->left = csize;
 	s->dpos = 0;
+	first = s->nhdr++ == 0;
+	if (!s->pass && !first && s->j->entries < JAVA_MAX_ENTRIES) {
+		/* dropped whole; the member over the cap still goes to
+		 * libarchive, for scan_archive to stop there as it would */
+		s->j->entries++;
+		filter_note(s, h + 30, nlen);
+		s->wpos += hlen;
+		return 0;
+	}
 	if (s->pass) {
 		*out = h;
 		*n = hlen;
@@ -612,9 +649,14 @@ filter_scan(struct jsrc *s, size_t *desc)
 	size_t dlen = s->zip64 ? 24 : 16;
 
 	*desc = 0;
-	while ((q = memmem(q, (size_t)(end - q), "PK\007\010", 4)) != NULL) {
+	/* memchr for the 'P' then a look at the next three bytes: in deflated
+	 * data a 'P' is one byte in 256, and memchr goes several times as
+	 * fast as memmem does on a four-byte needle */
+	for (; (q = memchr(q, 'P', (size_t)(end - q))) != NULL && (size_t)(end - q) >= 4; q++) {
 		uint64_t at = s->dpos + (uint64_t)(q - w);
 
+		if (q[1] != 'K' || q[2] != 7 || q[3] != 8)
+			continue;
 		if ((size_t)(end - q) < dlen + 4 && !s->eof)
 			return (size_t)(q - w);          /* decide when more is read */
 		if ((size_t)(end - q) >= dlen &&
@@ -626,7 +668,6 @@ filter_scan(struct jsrc *s, size_t *desc)
 			*desc = dlen;
 			return (size_t)(q - w);
 		}
-		q++;
 	}
 	/* no candidate: all but a tail that may start one */
 	return (size_t)(end - w) > 3 && !s->eof ? (size_t)(end - w) - 3 : (size_t)(end - w);
@@ -935,6 +976,7 @@ scan_archive(struct jscan *j, struct jsrc *src, const char *path, int depth)
 
 	jr->path = lb_xstrdup(path);
 	jr->nested = depth > 0;
+	src->jr = jr;
 	archive_read_support_format_zip_streamable(a);
 	/* CRC-32 checks stay on: the end of a stored member whose size comes
 	 * in a data descriptor is found by the descriptor's CRC, and a nested

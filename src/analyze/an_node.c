@@ -5,8 +5,9 @@
  * "node_modules/@scope/<name>/package.json", at any depth (nested
  * installs, pnpm's node_modules/.pnpm/<id>/node_modules/<name>, global
  * npm under usr/lib/node_modules and usr/local/lib/node_modules). Other
- * package.json files (an app's own, a package's subfolders) are not
- * evidence of an installed package and are skipped unread.
+ * package.json files (an app's own, a package's subfolders such as
+ * esm/package.json) are not evidence of an installed package: the
+ * stream interests do not even match them.
  *
  * Declared (marked declared), except inside node_modules:
  *   - package-lock.json / npm-shrinkwrap.json: lockfileVersion 2 and 3
@@ -42,7 +43,9 @@
 #define NODE_MAX_FLOW_DEPTH 256              /* [ and { nesting in pnpm-lock.yaml */
 
 static const struct lb_interest node_stream[] = {
-	{ LB_MATCH_SUFFIX, NULL, "/package.json", NODE_MAX_PKGJSON },
+	/* installed_package_json's paths: others are not even streamed */
+	{ LB_MATCH_TAIL, "node_modules/*", "/package.json", NODE_MAX_PKGJSON },
+	{ LB_MATCH_TAIL, "node_modules/@*/*", "/package.json", NODE_MAX_PKGJSON },
 	{ LB_MATCH_SUFFIX, NULL, "package-lock.json", NODE_MAX_LOCK },
 	{ LB_MATCH_SUFFIX, NULL, "npm-shrinkwrap.json", NODE_MAX_LOCK },
 	{ LB_MATCH_SUFFIX, NULL, "yarn.lock", NODE_MAX_LOCK },

@@ -49,7 +49,10 @@ static const struct lb_interest python_stream[] = {
 	{ LB_MATCH_SUFFIX, NULL, "EGG-INFO/PKG-INFO", PY_MAX_META },
 	{ LB_MATCH_SUFFIX, NULL, ".egg-info", PY_MAX_META },
 	{ LB_MATCH_SUFFIX, NULL, ".egg", PY_MAX_EGG },
-	{ LB_MATCH_SUFFIX, NULL, ".txt", PY_MAX_REQ },    /* requirements*.txt: see py_scan */
+	/* requirements files (is_requirements): no other .txt is streamed */
+	{ LB_MATCH_TAIL, "requirements*", ".txt", PY_MAX_REQ },
+	{ LB_MATCH_SUFFIX, NULL, "requirements.txt", PY_MAX_REQ },
+	{ LB_MATCH_TAIL, "requirements/*", ".txt", PY_MAX_REQ },
 	{ LB_MATCH_SUFFIX, NULL, "/poetry.lock", PY_MAX_LOCK },
 	{ LB_MATCH_SUFFIX, NULL, "/uv.lock", PY_MAX_LOCK },
 	{ LB_MATCH_SUFFIX, NULL, "/Pipfile.lock", PY_MAX_LOCK },

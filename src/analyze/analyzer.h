@@ -26,12 +26,19 @@
 enum lb_match {
 	LB_MATCH_EXACT, LB_MATCH_PREFIX, LB_MATCH_SUFFIX, LB_MATCH_PREFIX_SUFFIX,
 	LB_MATCH_EXEC,         /* stream interests only: any regular file with an execute bit */
+	/* the path ends with suffix, and what comes before the suffix ends
+	 * with components matching those of the pattern path, one for one, a
+	 * '*' standing for any run of bytes inside a component: pattern
+	 * "node_modules" + slash + star with suffix "/package.json" matches
+	 * "srv/node_modules/a/package.json", neither
+	 * "srv/node_modules/a/esm/package.json" nor "a/package.json" */
+	LB_MATCH_TAIL,
 };
 
 struct lb_interest {
 	enum lb_match kind;
-	const char *path;      /* exact path or prefix, normalised (no leading '/') */
-	const char *suffix;    /* for LB_MATCH_SUFFIX and LB_MATCH_PREFIX_SUFFIX */
+	const char *path;      /* exact path, prefix or LB_MATCH_TAIL pattern, normalised (no leading '/') */
+	const char *suffix;    /* for LB_MATCH_SUFFIX, LB_MATCH_PREFIX_SUFFIX and LB_MATCH_TAIL */
 	uint32_t max_size;     /* bytes kept; larger files are captured truncated and flagged */
 };
 

@@ -55,35 +55,117 @@ lb_interest_match_mode(const struct lb_interest *i, const char *path, size_t len
 	return lb_interest_match(i, path, len);
 }
 
+/* Whether the path component c (n bytes) matches the pattern component g
+ * (gn bytes), where '*' stands for any run of bytes: the usual greedy
+ * matcher that backtracks to the last star, linear for one star. */
+static bool
+glob_component(const char *g, size_t gn, const char *c, size_t n)
+{
+	size_t gi = 0, ci = 0, star = SIZE_MAX, mark = 0;
+
+	while (ci < n) {
+		if (gi < gn && g[gi] == '*') {
+			star = gi++;
+			mark = ci;
+		} else if (gi < gn && g[gi] == c[ci]) {
+			gi++;
+			ci++;
+		} else if (star != SIZE_MAX) {
+			gi = star + 1;
+			ci = ++mark;
+		} else {
+			return false;
+		}
+	}
+	while (gi < gn && g[gi] == '*')
+		gi++;
+	return gi == gn;
+}
+
+/* LB_MATCH_TAIL: the last components of path (len bytes) match those of
+ * the pattern, one for one. Out of line: few paths get this far. */
+static __attribute__((noinline)) bool
+match_tail(const char *pat, const char *path, size_t len)
+{
+	size_t pn = strlen(pat);
+
+	if (!pn)
+		return false;
+	for (;;) {
+		size_t gs = pn, ps = len;
+
+		while (gs && pat[gs - 1] != '/')
+			gs--;
+		while (ps && path[ps - 1] != '/')
+			ps--;
+		if (!glob_component(pat + gs, pn - gs, path + ps, len - ps))
+			return false;
+		if (!gs)
+			return true;           /* every pattern component matched */
+		if (!ps)
+			return false;          /* the path has fewer components */
+		pn = gs - 1;
+		len = ps - 1;
+	}
+}
+
+/* Whether path (len bytes) starts with s. */
+static bool
+has_prefix(const char *s, const char *path, size_t len)
+{
+	size_t n;
+
+	if (!s[0])
+		return true;
+	if (!len || s[0] != path[0])
+		return false;          /* most paths differ at once: no strlen */
+	n = strlen(s);
+	return n <= len && memcmp(path, s, n) == 0;
+}
+
+/* Whether path (len bytes) ends with s; *slen gets its length. */
+static bool
+has_suffix(const char *s, const char *path, size_t len, size_t *slen)
+{
+	size_t n = strlen(s);
+
+	*slen = n;
+	if (n > len)
+		return false;
+	if (n && path[len - 1] != s[n - 1])
+		return false;          /* where most paths differ */
+	return memcmp(path + len - n, s, n) == 0;
+}
+
+/* The walker asks this for every file of every layer and every interest,
+ * so the common answer, no, comes from one byte where it can. */
 uint32_t
 lb_interest_match(const struct lb_interest *i, const char *path, size_t len)
 {
-	size_t plen = i->path ? strlen(i->path) : 0;
-	size_t slen = i->suffix ? strlen(i->suffix) : 0;
-	uint32_t cap = i->max_size ? i->max_size : LB_MAX_SMALL_FILE;
+	const char *ip = i->path ? i->path : "", *is = i->suffix ? i->suffix : "";
+	size_t slen;
+	bool hit = false;
 
 	switch (i->kind) {
 	case LB_MATCH_EXACT:
-		if (len == plen && memcmp(path, i->path, len) == 0)
-			return cap;
+		hit = len ? ip[0] == path[0] && strlen(ip) == len && memcmp(path, ip, len) == 0 : !ip[0];
 		break;
 	case LB_MATCH_PREFIX:
-		if (len >= plen && memcmp(path, i->path, plen) == 0)
-			return cap;
+		hit = has_prefix(ip, path, len);
 		break;
 	case LB_MATCH_SUFFIX:
-		if (len >= slen && memcmp(path + len - slen, i->suffix, slen) == 0)
-			return cap;
+		hit = has_suffix(is, path, len, &slen);
+		break;
+	case LB_MATCH_PREFIX_SUFFIX:
+		hit = has_suffix(is, path, len, &slen) && has_prefix(ip, path, len - slen);
+		break;
+	case LB_MATCH_TAIL:
+		hit = has_suffix(is, path, len, &slen) && match_tail(ip, path, len - slen);
 		break;
 	case LB_MATCH_EXEC:
 		break;      /* needs a mode: lb_interest_match_mode */
-	case LB_MATCH_PREFIX_SUFFIX:
-		if (len >= plen + slen && memcmp(path, i->path, plen) == 0 &&
-		    memcmp(path + len - slen, i->suffix, slen) == 0)
-			return cap;
-		break;
 	}
-	return 0;
+	return hit ? (i->max_size ? i->max_size : LB_MAX_SMALL_FILE) : 0;
 }
 
 /* Layer attribution.

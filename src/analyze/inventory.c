@@ -86,6 +86,12 @@ lb_inventory_add_pkg(struct lb_inventory *inv)
 {
 	struct lb_pkg *p;
 
+	if (!inv->cappkgs) {
+		/* the facts of one streamed file are mostly one package: start
+		 * with room for one, not lb_xgrow's eight */
+		inv->pkgs = lb_xrealloc(inv->pkgs, sizeof(*inv->pkgs));
+		inv->cappkgs = 1;
+	}
 	lb_xgrow(&inv->pkgs, &inv->cappkgs, inv->npkgs + 1, sizeof(*inv->pkgs));
 	p = &inv->pkgs[inv->npkgs++];
 	memset(p, 0, sizeof(*p));

@@ -15,7 +15,8 @@
  * Misuse (a value where a key is due, unbalanced ends, more than
  * LB_JW_MAX_DEPTH levels) and write errors are sticky: later calls do
  * nothing, and lb_jw_finish returns the first error. The writer owns no
- * memory and does not close or flush f beyond lb_jw_finish's fflush.
+ * memory and does not close or flush f beyond lb_jw_finish's fflush. It
+ * writes without taking f's lock: no other thread may use f meanwhile.
  */
 #pragma once
 #include <stdbool.h>

@@ -560,6 +560,45 @@ t_bomb(void **state)
 	free(zip);
 }
 
+/* Members that are not read never reach libarchive: what the reader still
+ * takes from them (native-image folders, the entry count) must not change. */
+static void
+t_skipped_members(void **state)
+{
+	static const size_t n = 1000001;     /* one over JAVA_MAX_ENTRIES */
+	struct zip z;
+	struct run r;
+	uint8_t *zip;
+	size_t len;
+
+	(void)state;
+	zip_begin(&z, false);
+	zip_adds(&z, "org/apache/Main.class", "\xca\xfe\xba\xbe");
+	zip_adds(&z, "META-INF/native-image/org.apache.tomcat.embed/tomcat-embed-core/reflect-config.json", "[]");
+	zip_adds(&z, "META-INF/native-image/org.other/other/reflect-config.json", "[]");
+	zip_adds(&z, "META-INF/MANIFEST.MF", "Implementation-Title: tomcat-embed-core\nImplementation-Version: 9.0.1\n");
+	zip_adds(&z, "org/apache/Other.class", "\xca\xfe\xba\xbe");
+	zip = zip_end(&z, &len);
+	run_mem(&r, "opt/app.jar", zip, len);
+	assert_string_equal(r.lines, "org.apache.tomcat.embed:tomcat-embed-core 9.0.1");
+	assert_warnings(&r, 0, NULL);
+	run_release(&r);
+	free(zip);
+
+	/* a million and one empty members: the cap counts them all */
+	zip = lb_xcalloc(n, 31);
+	for (size_t i = 0; i < n; i++) {
+		memcpy(zip + 31 * i, "PK\003\004\x0a", 5);
+		zip[31 * i + 26] = 1;            /* name length */
+		zip[31 * i + 30] = 'a';
+	}
+	run_mem(&r, "opt/many.jar", zip, 31 * n);
+	assert_string_equal(r.lines, "");
+	assert_warnings(&r, 1, "too many archive members");
+	run_release(&r);
+	free(zip);
+}
+
 /* --- declared: pom.xml, gradle.lockfile -------------------------------- */
 
 static void
@@ -662,6 +701,7 @@ main(void)
 		cmocka_unit_test(t_shaded),
 		cmocka_unit_test(t_nested),
 		cmocka_unit_test(t_bomb),
+		cmocka_unit_test(t_skipped_members),
 		cmocka_unit_test(t_pom_xml),
 		cmocka_unit_test(t_gradle_lock),
 	};

@@ -162,6 +162,68 @@ t_interest_match(void **state)
 	assert_int_equal(wants("os", "etc/passwd"), 0);
 }
 
+/* The cap for path from the stream interests of analyzer name. */
+static uint32_t
+streams(const char *name, const char *path)
+{
+	uint32_t cap = 0;
+
+	for (const struct lb_interest *i = analyzer(name)->stream_interests; i && (i->path || i->suffix) && !cap;
+	    i++)
+		cap = lb_interest_match(i, path, strlen(path));
+	return cap;
+}
+
+/* LB_MATCH_TAIL: a literal suffix, then whole components matched from the
+ * end, '*' inside one component only. */
+static void
+t_interest_tail(void **state)
+{
+	const struct lb_interest pkg = { LB_MATCH_TAIL, "node_modules/*", "/package.json", 7 };
+	const struct lb_interest scoped = { LB_MATCH_TAIL, "node_modules/@*/*", "/package.json", 7 };
+	const struct lb_interest req = { LB_MATCH_TAIL, "requirements*", ".txt", 9 };
+	const struct lb_interest stars = { LB_MATCH_TAIL, "a*bc*d", NULL, 5 };
+	const struct lb_interest none = { LB_MATCH_TAIL, "", ".txt", 5 };
+	(void)state;
+
+	assert_int_equal(lb_interest_match(&pkg, "srv/node_modules/a/package.json", 31), 7);
+	assert_int_equal(lb_interest_match(&pkg, "node_modules/a/package.json", 27), 7);
+	assert_int_equal(lb_interest_match(&pkg, "srv/node_modules/a/esm/package.json", 35), 0);
+	assert_int_equal(lb_interest_match(&pkg, "srv/xnode_modules/a/package.json", 32), 0);
+	assert_int_equal(lb_interest_match(&pkg, "a/package.json", 14), 0);
+	assert_int_equal(lb_interest_match(&pkg, "package.json", 12), 0);
+	/* len counts, not a NUL */
+	assert_int_equal(lb_interest_match(&pkg, "node_modules/a/package.json.bak", 27), 7);
+	assert_int_equal(lb_interest_match(&scoped, "x/node_modules/@s/n/package.json", 32), 7);
+	assert_int_equal(lb_interest_match(&scoped, "x/node_modules/s/n/package.json", 31), 0);
+	assert_int_equal(lb_interest_match(&scoped, "node_modules/@s/package.json", 28), 0);
+	assert_int_equal(lb_interest_match(&req, "app/requirements.txt", 20), 9);
+	assert_int_equal(lb_interest_match(&req, "requirements-dev.txt", 20), 9);
+	assert_int_equal(lb_interest_match(&req, "app/dev-requirements.txt", 24), 0);
+	assert_int_equal(lb_interest_match(&req, "app/requirements/base.txt", 25), 0);
+	/* backtracking to the last star: "a", "x", "bc", "bcy", "d" */
+	assert_int_equal(lb_interest_match(&stars, "p/axbcbcyd", 10), 5);
+	assert_int_equal(lb_interest_match(&stars, "p/abcd", 6), 5);
+	assert_int_equal(lb_interest_match(&stars, "p/axbcbcy", 9), 0);
+	assert_int_equal(lb_interest_match(&stars, "axbc/d", 6), 0);
+	assert_int_equal(lb_interest_match(&none, "a.txt", 5), 0);
+
+	/* what the real analyzers stream: installed package.json files and
+	 * requirements files, not every package.json and .txt */
+	assert_true(streams("node", "usr/lib/node_modules/npm/package.json") > 0);
+	assert_true(streams("node", "app/node_modules/@babel/core/package.json") > 0);
+	assert_true(streams("node", "app/node_modules/.pnpm/a@1.0.0/node_modules/a/package.json") > 0);
+	assert_int_equal(streams("node", "app/node_modules/a/esm/package.json"), 0);
+	assert_int_equal(streams("node", "app/package.json"), 0);
+	assert_true(streams("node", "app/package-lock.json") > 0);
+	assert_true(streams("python", "app/requirements.txt") > 0);
+	assert_true(streams("python", "app/requirements-dev.txt") > 0);
+	assert_true(streams("python", "app/dev-requirements.txt") > 0);
+	assert_true(streams("python", "app/requirements/base.txt") > 0);
+	assert_int_equal(streams("python", "usr/lib/python3/dist-packages/a-1.dist-info/top_level.txt"), 0);
+	assert_true(streams("python", "usr/lib/python3/dist-packages/a-1.dist-info/METADATA") > 0);
+}
+
 /* The case of the issue: layer 0 has A and B; layer 1 has A, an upgraded
  * B and a new C; layer 2 only removes something. */
 static void
@@ -448,6 +510,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_table),
 		cmocka_unit_test(t_interest_match),
+		cmocka_unit_test(t_interest_tail),
 		cmocka_unit_test(t_three_layers),
 		cmocka_unit_test(t_removed_and_readded),
 		cmocka_unit_test(t_truncated_version),
