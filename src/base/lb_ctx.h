@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 struct lb_file_hook;
+struct lb_interest_index;
 
 enum lb_level { LB_LOG_ERROR = 0, LB_LOG_WARN = 1, LB_LOG_INFO = 2, LB_LOG_DEBUG = 3 };
 
@@ -22,6 +23,9 @@ struct lb_ctx {
 	/* per-file scanner for every layer (image/fsview.h; --scanners
 	 * malware); not owned; NULL when off */
 	const struct lb_file_hook *file_hook;
+	/* the analyzers' interests indexed for the layer walker
+	 * (analyze/interest.h); not owned; NULL: the walker reads the table */
+	const struct lb_interest_index *interests;
 	/* Warnings collected for the report (owned). nwarn counts all, even
 	 * those past LB_MAX_WARNINGS that were not kept. */
 	char **warnings;

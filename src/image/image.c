@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 
 #include "analyze/analyzer.h"
+#include "analyze/interest.h"
 #include "base/lb_alloc.h"
 #include "base/lb_buf.h"
 #include "base/lb_err.h"
@@ -844,6 +845,25 @@ walk_layers(struct scan *s, struct img *m, struct lb_fsview *v, struct lb_invent
 	return j.err;
 }
 
+/* Walks the layers of m (dir NULL) or the tree dir (into layer 0 of v,
+ * stats in *st) with the analyzers' interests indexed for the walk. */
+static int
+walk_indexed(struct lb_ctx *cx, const char *dir, struct scan *s, struct img *m, struct lb_fsview *v,
+    struct lb_inventory *inv, struct lb_walk_stats *st)
+{
+	struct lb_interest_index *x = NULL;
+	int r;
+
+	if (!cx->interests)
+		cx->interests = x = lb_interest_index_new(lb_analyzers);
+	r = dir ? lb_layer_walk_dir(cx, dir, v, 0, st) : walk_layers(s, m, v, inv);
+	if (x) {
+		cx->interests = NULL;
+		lb_interest_index_free(x);
+	}
+	return r;
+}
+
 static void
 fill_layers(struct img *m, struct lb_inventory *inv)
 {
@@ -901,7 +921,8 @@ scan_img(struct scan *s, struct img *m, struct lb_inventory **out)
 	fill_layers(m, inv);
 	if (s->cx->file_hook && s->cx->file_hook->begin)
 		s->cx->file_hook->begin(s->cx->file_hook->arg);
-	if ((r = walk_layers(s, m, v, inv)) < 0)
+	r = walk_indexed(s->cx, NULL, s, m, v, inv, NULL);
+	if (r < 0)
 		goto out;
 	lb_fsview_seal(v);
 	if ((r = lb_analyze_all(s->cx, v, inv)) < 0)
@@ -1147,7 +1168,7 @@ lb_rootfs_scan(struct lb_ctx *cx, const char *dir, struct lb_inventory **out)
 	inv->layers = lb_xcalloc(1, sizeof(*inv->layers));
 	if (cx->file_hook && cx->file_hook->begin)
 		cx->file_hook->begin(cx->file_hook->arg);
-	if ((r = lb_layer_walk_dir(cx, dir, v, 0, &st)) < 0)
+	if ((r = walk_indexed(cx, dir, NULL, NULL, v, NULL, &st)) < 0)
 		goto out;
 	lb_fsview_seal(v);
 	if ((r = lb_analyze_all(cx, v, inv)) < 0)

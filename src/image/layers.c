@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "analyze/analyzer.h"
+#include "analyze/interest.h"
 #include "base/lb_alloc.h"
 #include "base/lb_err.h"
 #include "base/lb_limits.h"
@@ -99,10 +100,12 @@ lb_path_resolve(const char *base, const char *in, char *out, size_t cap)
 
 /* Largest cap among the interests that match path, or 0. */
 static uint32_t
-interest(const char *path, size_t len)
+interest(const struct lb_ctx *cx, const char *path, size_t len)
 {
 	uint32_t best = 0, c;
 
+	if (cx->interests)
+		return lb_interest_index_cap(cx->interests, path, len);
 	for (size_t i = 0; lb_analyzers[i]; i++)
 		for (const struct lb_interest *in = lb_analyzers[i]->interests; in && (in->path || in->suffix); in++)
 			if ((c = lb_interest_match(in, path, len)) > best)
@@ -113,11 +116,14 @@ interest(const char *path, size_t len)
 /* Analyzers that want to stream a file of this path and mode: fills
  * ops[] (at most 8) and returns how many; *cap gets the largest cap. */
 static size_t
-streamers(const char *path, size_t len, unsigned mode, const struct lb_analyzer_ops **ops, uint64_t *cap)
+streamers(const struct lb_ctx *cx, const char *path, size_t len, unsigned mode,
+    const struct lb_analyzer_ops **ops, uint64_t *cap)
 {
 	size_t n = 0;
 	uint32_t c;
 
+	if (cx->interests)
+		return lb_interest_index_streamers(cx->interests, path, len, mode, ops, 8, cap);
 	*cap = 0;
 	for (size_t i = 0; lb_analyzers[i] && n < 8; i++) {
 		const struct lb_analyzer_ops *a = lb_analyzers[i];
@@ -173,7 +179,7 @@ stream_member(struct lb_ctx *cx, struct lb_fsview *v, int layer, const char *wha
 	struct lb_file f;
 	uint8_t *buf = NULL;
 	uint64_t cap;
-	size_t n = streamers(path, strlen(path), mode, ops, &cap);
+	size_t n = streamers(cx, path, strlen(path), mode, ops, &cap);
 	int r = 0;
 
 	if (!n)
@@ -474,7 +480,7 @@ hook_member(struct lb_ctx *cx, struct hashers *hs, struct lb_fsview *v, int laye
 	struct member_src ms = { .t = t, .dfd = dfd, .name = name };
 	struct lb_file f;
 	struct whole w;
-	uint32_t cap = interest(path, strlen(path));
+	uint32_t cap = interest(cx, path, strlen(path));
 	unsigned want = h->want(h->arg, path, mode, size);
 	int keep = (want & LB_WANT_KEEP) != 0, r;
 
@@ -482,7 +488,7 @@ hook_member(struct lb_ctx *cx, struct hashers *hs, struct lb_fsview *v, int laye
 	uint64_t scap, max_scan = h->max_scan;
 
 	size_t mem_cap = h->mem_cap;
-	int nstream = streamers(path, strlen(path), mode, ops, &scap) > 0;
+	int nstream = streamers(cx, path, strlen(path), mode, ops, &scap) > 0;
 
 	/* a file over the scanner's limit (or that it does not read at all)
 	 * is only hashed, in chunks; unless an analyzer streams it or wants
@@ -647,7 +653,7 @@ lb_layer_walk_tar(struct lb_ctx *cx, struct lb_istream *is, struct lb_fsview *v,
 			lb_fsview_add(v, layer, path, LB_FT_SYMLINK, e.mode, NULL, 0, 0, e.link, 0);
 			break;
 		case LB_FT_HARDLINK:
-			if (!interest(path, (size_t)n))
+			if (!interest(cx, path, (size_t)n))
 				break;
 			if ((ln = lb_path_normalize(e.link, link, sizeof(link))) == -LB_E_FORMAT) {
 				/* as containerd, which links to fs.RootPath(root, linkname) */
@@ -660,7 +666,7 @@ lb_layer_walk_tar(struct lb_ctx *cx, struct lb_istream *is, struct lb_fsview *v,
 				lb_warn(cx, "layer %s: ignoring hard link '%s' to '%.200s'", what, path, e.link);
 				break;
 			}
-			if (!interest(link, (size_t)ln) && st->nwanted < 4096) {
+			if (!interest(cx, link, (size_t)ln) && st->nwanted < 4096) {
 				/* the target's bytes went by uncaptured (OSTree images link
 				 * every file to an object): ask for a second pass that keeps
 				 * them, rather than read nothing (mondoohq/mql #10482) */
@@ -678,7 +684,7 @@ lb_layer_walk_tar(struct lb_ctx *cx, struct lb_istream *is, struct lb_fsview *v,
 					goto out;
 				break;
 			}
-			cap = interest(path, (size_t)n);
+			cap = interest(cx, path, (size_t)n);
 			if (!cap) {
 				struct member_src ms = { .t = t };
 				if ((r = stream_member(cx, v, layer, what, &ms, path, e.mode, e.size, NULL, 0)) < 0)
@@ -717,7 +723,7 @@ lb_layer_walk_tar(struct lb_ctx *cx, struct lb_istream *is, struct lb_fsview *v,
 			}
 			break;
 		default:
-			if (interest(path, (size_t)n))
+			if (interest(cx, path, (size_t)n))
 				lb_fsview_add_other(v, layer, path, e.type);
 			break;
 		}
@@ -803,7 +809,7 @@ struct dirwalk {
 static void
 dir_file(struct dirwalk *w, int dfd, const char *name, size_t plen, const struct stat *sb)
 {
-	uint32_t cap = interest(w->path, plen);
+	uint32_t cap = interest(w->cx, w->path, plen);
 	uint8_t *data;
 	size_t want, got = 0;
 	ssize_t k;

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "analyze/analyzer.h"
+#include "analyze/interest.h"
 #include "analyze/inventory.h"
 #include "base/lb_alloc.h"
 #include "base/lb_buf.h"
@@ -504,6 +505,129 @@ t_empty(void **state)
 	lb_fsview_free(v);
 }
 
+/* The interest index gives the walker the answers of the table itself:
+ * for every interest of every analyzer, paths made to match it (its
+ * exact path, prefix + a name, names + its suffix, under node_modules
+ * and site-packages) and near misses, and a list of real-world paths,
+ * each as a plain file and an executable. */
+static uint32_t
+table_cap(const char *path, size_t len)
+{
+	uint32_t best = 0, c;
+
+	for (size_t i = 0; lb_analyzers[i]; i++)
+		for (const struct lb_interest *in = lb_analyzers[i]->interests; in && (in->path || in->suffix); in++)
+			if ((c = lb_interest_match(in, path, len)) > best)
+				best = c;
+	return best;
+}
+
+static size_t
+table_streamers(const char *path, size_t len, unsigned mode, const struct lb_analyzer_ops **ops,
+    uint64_t *cap)
+{
+	size_t n = 0;
+	uint32_t c;
+
+	*cap = 0;
+	for (size_t i = 0; lb_analyzers[i] && n < 8; i++) {
+		const struct lb_analyzer_ops *a = lb_analyzers[i];
+		if (!a->scan_file)
+			continue;
+		for (const struct lb_interest *in = a->stream_interests;
+		    in && (in->path || in->suffix || in->kind == LB_MATCH_EXEC); in++) {
+			if ((c = lb_interest_match_mode(in, path, len, mode)) > 0) {
+				ops[n++] = a;
+				if (c > *cap)
+					*cap = c;
+				break;
+			}
+		}
+	}
+	return n;
+}
+
+static void
+same_answers(const struct lb_interest_index *x, const char *path, size_t *hits)
+{
+	static const unsigned modes[] = { 0100644, 0100755 };
+	size_t len = strlen(path);
+
+	assert_int_equal(lb_interest_index_cap(x, path, len), table_cap(path, len));
+	*hits += table_cap(path, len) > 0;
+	for (int m = 0; m < 2; m++) {
+		const struct lb_analyzer_ops *a[8], *b[8];
+		uint64_t ca, cb;
+		size_t na = lb_interest_index_streamers(x, path, len, modes[m], a, 8, &ca);
+		size_t nb = table_streamers(path, len, modes[m], b, &cb);
+
+		if (na != nb || ca != cb)
+			fail_msg("'%s' mode %o: index %zu streamers cap %llu, table %zu cap %llu", path,
+			    modes[m], na, (unsigned long long)ca, nb, (unsigned long long)cb);
+		for (size_t i = 0; i < na; i++)
+			assert_ptr_equal(a[i], b[i]);
+		*hits += nb > 0;
+	}
+}
+
+static void
+t_interest_index(void **state)
+{
+	static const char *const real[] = {
+		"", "a", "etc/os-release", "usr/lib/os-release", "var/lib/dpkg/status",
+		"var/lib/dpkg/status.d/base", "lib/apk/db/installed", "usr/bin/ls", "bin/busybox",
+		"app/node_modules/lodash/package.json", "app/node_modules/@s/x/package.json",
+		"app/node_modules/lodash/esm/package.json", "app/package-lock.json", "srv/yarn.lock",
+		"usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA",
+		"usr/lib/python3.11/site-packages/x.egg-info/PKG-INFO", "app/requirements.txt",
+		"app/requirements-dev.txt", "app/top_level.txt", "app/poetry.lock", "opt/app.jar",
+		"opt/x.war", "srv/Gemfile.lock", "usr/lib/ruby/gems/3.1.0/specifications/rake-13.gemspec",
+		"app/vendor/composer/installed.json", "app/composer.lock", "app/x.deps.json",
+		"app/packages.lock.json", "app/Cargo.lock", "usr/bin/cargo-tool", "app/go.mod",
+		"var/lib/rpm/rpmdb.sqlite", "usr/lib/sysimage/rpm/Packages.db", "var/lib/rpm/Packages",
+		"usr/share/doc/x/copyright", "etc/alpine-release", "etc/debian_version", "x/.jar",
+		"node_modules/package.json", "package.json", "METADATA", "/", "a/b/c/d/e/f/g.txt",
+	};
+	static const char *const pre[] = { "", "app/", "usr/lib/python3/site-packages/", "node_modules/a/" };
+	static const char *const post[] = { "", "x", "/x", ".bak", "/package.json" };
+	struct lb_interest_index *x = lb_interest_index_new(lb_analyzers);
+	size_t hits = 0, paths = 0;
+	char buf[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(real) / sizeof(real[0]); i++, paths++)
+		same_answers(x, real[i], &hits);
+	for (size_t a = 0; lb_analyzers[a]; a++) {
+		for (int k = 0; k < 2; k++) {
+			const struct lb_interest *in = k ? lb_analyzers[a]->stream_interests : lb_analyzers[a]->interests;
+			for (; in && (in->path || in->suffix || in->kind == LB_MATCH_EXEC); in++) {
+				for (size_t p = 0; p < sizeof(pre) / sizeof(pre[0]); p++) {
+					for (size_t q = 0; q < sizeof(post) / sizeof(post[0]); q++) {
+						/* '*' of a TAIL pattern stands for a name */
+						char pat[256];
+						size_t o = 0;
+						for (const char *c = in->path ? in->path : ""; *c && o + 3 < sizeof(pat); c++) {
+							if (*c == '*')
+								pat[o++] = 'n';
+							pat[o++] = *c == '*' ? 'm' : *c;
+						}
+						pat[o] = 0;
+						snprintf(buf, sizeof(buf), "%s%s%s%s%s", pre[p], pat,
+						    in->kind == LB_MATCH_PREFIX || in->kind == LB_MATCH_PREFIX_SUFFIX ? "name" : "",
+						    in->suffix ? in->suffix : "", post[q]);
+						same_answers(x, buf, &hits);
+						paths++;
+					}
+				}
+			}
+		}
+	}
+	/* the paths exercised both answers */
+	assert_true(hits > paths / 4);
+	assert_true(hits < paths * 3);
+	lb_interest_index_free(x);
+}
+
 int
 main(void)
 {
@@ -511,6 +635,7 @@ main(void)
 		cmocka_unit_test(t_table),
 		cmocka_unit_test(t_interest_match),
 		cmocka_unit_test(t_interest_tail),
+		cmocka_unit_test(t_interest_index),
 		cmocka_unit_test(t_three_layers),
 		cmocka_unit_test(t_removed_and_readded),
 		cmocka_unit_test(t_truncated_version),
