@@ -16,20 +16,19 @@
 #
 # Three release builds of this tree scan it with --no-cache, taking turns
 # run by run; each figure is the median of BENCH_RUNS (default 5) runs,
-# page cache warm:
+# page cache dropped before each run when run as root (a cold scan), else warm:
 #   all     the analyzer table as it is
 #   no-mine the table without java and binary
 #   no-lang the table with the OS analyzers only (os, dpkg, apk)
 # Environment: LB_SHARED (default ../shared), BENCH_WORK (default build/bench-java).
 #
-# Figures (2026-11-29, the project's 2-core Debian 12 machine, load 1-2
-# with other benchmarks running; gcc 12 Release; BENCH_RUNS=5; 225 MB
-# image: 901 maven packages of which 334 nested, 32 golang, 56 cargo;
-# CPU = user + system):
+# Figures (2026-11-29, the project's 2-core Debian 12 machine, load 1-1.5;
+# gcc 12 Release; cold; BENCH_RUNS=5; 225 MB image: 901 maven packages of
+# which 334 nested, 32 golang, 56 cargo; CPU = user + system):
 #
-#   BENCH_STREAMED_EVERY  all analyzers            without java, binary     added
-#   0 (Maven/Gradle-like) 1.35 s, 1.92 s cpu, 23 MB 1.34 s, 1.60 s cpu, 20 MB +1% elapsed, +20% cpu
-#   2 (half `jar`-tool)   1.33 s, 1.95 s cpu, 22 MB 1.31 s, 1.60 s cpu, 20 MB +2% elapsed, +22% cpu
+#   BENCH_STREAMED_EVERY  all analyzers       without java, binary  OS only             added vs OS only
+#   0 (Maven/Gradle-like) 1.47 s, 1.99 s cpu  1.42 s, 1.64 s cpu    1.52 s, 1.72 s cpu  -3% elapsed, +16% cpu
+#   2 (half `jar`-tool)   1.49 s, 2.03 s cpu  1.43 s, 1.63 s cpu    1.33 s, 1.53 s cpu  +12% elapsed, +33% cpu
 #
 # Met. The same builds before and after this round, run in turn: +39% ->
 # +20% cpu (0), +53% -> +27% cpu (2). History, older figures from runs
@@ -156,6 +155,10 @@ nolang=$(release no-lang '&lb_an_(?!os|dpkg|apk)')
 # one run of "$@": "elapsed cpu peak_kb" (cpu = user + system seconds,
 # which a busy machine disturbs less than elapsed time)
 run1() {
+	if [ "$(id -u)" = 0 ] && [ -w /proc/sys/vm/drop_caches ]; then
+		sync
+		echo 3 >/proc/sys/vm/drop_caches     # a cold scan, as the issue says
+	fi
 	/usr/bin/time -f "%e %U %S %M" -o "$work/time.out" "$@" >/dev/null 2>"$work/err.out" || {
 		echo "bench: '$*' failed:" >&2; cat "$work/err.out" >&2; exit 1; }
 	tail -1 "$work/time.out" | awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }'
