@@ -1,7 +1,8 @@
 /* main.c - the lifebelt command line: global set-up and dispatch. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,7 @@
 #include "report/writer.h"
 
 /* The scratch folder path: the only process-wide mutable state, kept here
- * in main as the house rules ask, so the signal thread can remove it. */
+ * in main as the house rules ask, so the signal handler can remove it. */
 static char scratch_path[4096];
 
 static int
@@ -36,20 +37,56 @@ scratch_remove(void)
 	}
 }
 
-/* SIGINT/SIGTERM/SIGHUP are blocked in every thread and taken here, so
- * the scratch folder is removed outside of a signal handler. */
-static void *
-signal_thread(void *arg)
+/* Removes the folder name (in dfd) and all it holds with system calls
+ * alone: no allocation, no stdio, so it may run in a signal handler. */
+static void
+rm_tree_at(int dfd, const char *name, int depth)
 {
-	sigset_t *set = arg;
-	int sig = 0;
+	char buf[4096];
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), more = 1;
+	ssize_t n;
 
-	if (sigwait(set, &sig) == 0) {
-		scratch_remove();
-		fprintf(stderr, "lifebelt: interrupted by signal %d\n", sig);
-		_exit(128 + sig);
+	if (fd < 0)
+		return;
+	while (more) {
+		more = 0;
+		lseek(fd, 0, SEEK_SET);
+		while ((n = getdents64(fd, buf, sizeof(buf))) > 0) {
+			for (ssize_t off = 0; off < n;) {
+				struct dirent64 *d = (struct dirent64 *)(void *)(buf + off);
+				off += d->d_reclen;
+				if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+					continue;
+				if (unlinkat(fd, d->d_name, 0) == 0)
+					more = 1;
+				else if (errno == EISDIR && depth < 16) {
+					rm_tree_at(fd, d->d_name, depth + 1);
+					more = 1;
+				}
+			}
+		}
 	}
-	return NULL;
+	close(fd);
+	unlinkat(dfd, name, AT_REMOVEDIR);
+}
+
+/* SIGINT/SIGTERM/SIGHUP: remove the scratch folder and stop. A handler,
+ * not a thread waiting for the signals: the process stays single-threaded
+ * until the layers are walked, so stdio (which libclamav reads its
+ * databases with, a character at a time) takes no locks. */
+static void
+on_signal(int sig)
+{
+	static const char msg[] = "lifebelt: interrupted by signal ";
+	char num[4] = { (char)('0' + sig / 10 % 10), (char)('0' + sig % 10), '\n', 0 };
+	ssize_t w;
+
+	if (scratch_path[0])
+		rm_tree_at(AT_FDCWD, scratch_path, 0);
+	w = write(2, msg, sizeof(msg) - 1);
+	w += write(2, sig >= 10 ? num : num + 1, sig >= 10 ? 3 : 2);
+	(void)w;
+	_exit(128 + sig);
 }
 
 void
@@ -175,8 +212,7 @@ main(int argc, char **argv)
 	struct lb_cli cli = { 0 };
 	struct lb_ctx cx;
 	const char *cmd, *tmpdir;
-	sigset_t set;
-	pthread_t sigth;
+	struct sigaction sa;
 	int verbose = 0, ex;
 
 	if (argc < 2) {
@@ -208,11 +244,6 @@ main(int argc, char **argv)
 	cx.verbosity = cli.quiet ? LB_LOG_ERROR : LB_LOG_WARN + verbose;
 
 	/* the scratch folder, removed on every exit */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	snprintf(scratch_path, sizeof(scratch_path), "%s/lifebelt.XXXXXX", tmpdir);
 	if (!mkdtemp(scratch_path)) {
@@ -222,7 +253,12 @@ main(int argc, char **argv)
 		return EX_CANTCREAT;
 	}
 	cx.scratch = scratch_path;
-	pthread_create(&sigth, NULL, signal_thread, &set);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigfillset(&sa.sa_mask);      /* one signal at a time */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 
 	if (strcmp(cmd, "db") == 0)
 		ex = lb_cmd_db(&cx, argc - 1, argv + 1, &cli);
