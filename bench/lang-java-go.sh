@@ -152,25 +152,7 @@ all=$(release all "")
 nomine=$(release no-mine '&lb_an_(java|binary),')
 nolang=$(release no-lang '&lb_an_(?!os|dpkg|apk)')
 
-# one run of "$@": "elapsed cpu peak_kb" (cpu = user + system seconds,
-# which a busy machine disturbs less than elapsed time)
-run1() {
-	if [ "$(id -u)" = 0 ] && [ -w /proc/sys/vm/drop_caches ]; then
-		sync
-		echo 3 >/proc/sys/vm/drop_caches     # a cold scan, as the issue says
-	fi
-	/usr/bin/time -f "%e %U %S %M" -o "$work/time.out" "$@" >/dev/null 2>"$work/err.out" || {
-		echo "bench: '$*' failed:" >&2; cat "$work/err.out" >&2; exit 1; }
-	tail -1 "$work/time.out" | awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }'
-}
-# median elapsed, median cpu and largest peak of the runs in file $1
-summary() {
-	{
-		awk '{ print $1 }' "$1" | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
-		awk '{ print $2 }' "$1" | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
-		awk '{ print $3 }' "$1" | sort -n | tail -1
-	} | paste -sd' '
-}
+. "$repo/bench/lang-lib.sh"
 "$all" image --input "$img" -f json -o "$work/all.json" -q || true
 "$py" - "$work/all.json" "$img" <<'EOF'
 import json, os, sys
@@ -180,20 +162,7 @@ size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(sys.argv[
 print("image: %.0f MB on disk; %d maven (%d nested), %d golang, %d cargo packages" %
       (size / 1e6, c("maven"), sum(1 for x in p if "!/" in (x["dbPath"] or "")), c("golang"), c("cargo")))
 EOF
-# the three builds take turns, run by run, so that a change in the
-# machine's load falls on all of them alike; --no-cache: every layer is
-# walked (a cold scan), none loaded from the layer cache
-: >"$work/all.runs"
-: >"$work/nomine.runs"
-: >"$work/nolang.runs"
-for ((i = 0; i < runs; i++)); do
-	for v in all nomine nolang; do
-		run1 "${!v}" image --input "$img" --no-cache -f json -o /dev/null -q >>"$work/$v.runs"
-	done
-done
-read -r e_all c_all m_all <<<"$(summary "$work/all.runs")"
-read -r e_nomine c_nomine m_nomine <<<"$(summary "$work/nomine.runs")"
-read -r e_nolang c_nolang m_nolang <<<"$(summary "$work/nolang.runs")"
+in_turns "$img"
 pct() { echo "($1 / $2 - 1) * 100" | bc -l; }
 printf '%-24s %7s %6s %8s\n' "" elapsed cpu peak
 printf '%-24s %6.2fs %5.2fs %5d MB\n' "all analyzers" "$e_all" "$c_all" $((m_all / 1024))

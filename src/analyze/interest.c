@@ -98,20 +98,29 @@ lb_interest_index_free(struct lb_interest_index *x)
 	free(x);
 }
 
+/* The lists of s that hold every interest path (len bytes) may match. */
+static void
+candidates(const struct ix_set *s, const char *path, size_t len, const struct ix_ent *lists[3],
+    size_t ns[3])
+{
+	unsigned char last = len ? (unsigned char)path[len - 1] : 0, first = len ? (unsigned char)path[0] : 0;
+
+	lists[0] = s->any;
+	ns[0] = s->nany;
+	lists[1] = len ? s->by_last[last] : NULL;
+	ns[1] = len ? s->nlast[last] : 0;
+	lists[2] = len ? s->by_first[first] : NULL;
+	ns[2] = len ? s->nfirst[first] : 0;
+}
+
 uint32_t
 lb_interest_index_cap(const struct lb_interest_index *x, const char *path, size_t len)
 {
-	const struct ix_set *s = &x->capture;
 	const struct ix_ent *lists[3];
 	size_t ns[3];
 	uint32_t best = 0, c;
 
-	lists[0] = s->any;
-	ns[0] = s->nany;
-	lists[1] = len ? s->by_last[(unsigned char)path[len - 1]] : NULL;
-	ns[1] = len ? s->nlast[(unsigned char)path[len - 1]] : 0;
-	lists[2] = len ? s->by_first[(unsigned char)path[0]] : NULL;
-	ns[2] = len ? s->nfirst[(unsigned char)path[0]] : 0;
+	candidates(&x->capture, path, len, lists, ns);
 	for (int l = 0; l < 3; l++)
 		for (size_t i = 0; i < ns[l]; i++)
 			if ((c = lb_interest_match(lists[l][i].in, path, len)) > best)
@@ -123,7 +132,6 @@ size_t
 lb_interest_index_streamers(const struct lb_interest_index *x, const char *path, size_t len,
     unsigned mode, const struct lb_analyzer_ops **ops, size_t max, uint64_t *cap)
 {
-	const struct ix_set *s = &x->stream;
 	const struct ix_ent *lists[3];
 	size_t ns[3], n = 0;
 	uint32_t first_cap[IX_MAX_ANALYZERS];
@@ -131,12 +139,7 @@ lb_interest_index_streamers(const struct lb_interest_index *x, const char *path,
 	uint64_t hit = 0;
 	uint32_t c;
 
-	lists[0] = s->any;
-	ns[0] = s->nany;
-	lists[1] = len ? s->by_last[(unsigned char)path[len - 1]] : NULL;
-	ns[1] = len ? s->nlast[(unsigned char)path[len - 1]] : 0;
-	lists[2] = len ? s->by_first[(unsigned char)path[0]] : NULL;
-	ns[2] = len ? s->nfirst[(unsigned char)path[0]] : 0;
+	candidates(&x->stream, path, len, lists, ns);
 	*cap = 0;
 	for (int l = 0; l < 3; l++) {
 		for (size_t i = 0; i < ns[l]; i++) {
@@ -157,6 +160,43 @@ lb_interest_index_streamers(const struct lb_interest_index *x, const char *path,
 		ops[n++] = x->table[a];
 		if (first_cap[a] > *cap)
 			*cap = first_cap[a];
+	}
+	return n;
+}
+
+uint32_t
+lb_interest_table_cap(const struct lb_analyzer_ops *const *table, const char *path, size_t len)
+{
+	uint32_t best = 0, c;
+
+	for (size_t i = 0; table[i]; i++)
+		for (const struct lb_interest *in = table[i]->interests; in && (in->path || in->suffix); in++)
+			if ((c = lb_interest_match(in, path, len)) > best)
+				best = c;
+	return best;
+}
+
+size_t
+lb_interest_table_streamers(const struct lb_analyzer_ops *const *table, const char *path,
+    size_t len, unsigned mode, const struct lb_analyzer_ops **ops, size_t max, uint64_t *cap)
+{
+	size_t n = 0;
+	uint32_t c;
+
+	*cap = 0;
+	for (size_t i = 0; table[i] && n < max; i++) {
+		const struct lb_analyzer_ops *a = table[i];
+		if (!a->scan_file)
+			continue;
+		for (const struct lb_interest *in = a->stream_interests;
+		    in && (in->path || in->suffix || in->kind == LB_MATCH_EXEC); in++) {
+			if ((c = lb_interest_match_mode(in, path, len, mode)) > 0) {
+				ops[n++] = a;
+				if (c > *cap)
+					*cap = c;
+				break;
+			}
+		}
 	}
 	return n;
 }

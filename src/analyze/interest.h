@@ -17,6 +17,12 @@
 
 struct lb_interest_index;
 
+/* The same answers from the table itself, interest by interest (the
+ * walker without an index, and the reference the index is tested against). */
+uint32_t lb_interest_table_cap(const struct lb_analyzer_ops *const *table, const char *path, size_t len);
+size_t lb_interest_table_streamers(const struct lb_analyzer_ops *const *table, const char *path,
+    size_t len, unsigned mode, const struct lb_analyzer_ops **ops, size_t max, uint64_t *cap);
+
 /* Indexes the interests and stream interests of a NULL-terminated table
  * of analyzers (lb_analyzers; at most 64). */
 struct lb_interest_index *lb_interest_index_new(const struct lb_analyzer_ops *const *table);

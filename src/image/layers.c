@@ -102,15 +102,8 @@ lb_path_resolve(const char *base, const char *in, char *out, size_t cap)
 static uint32_t
 interest(const struct lb_ctx *cx, const char *path, size_t len)
 {
-	uint32_t best = 0, c;
-
-	if (cx->interests)
-		return lb_interest_index_cap(cx->interests, path, len);
-	for (size_t i = 0; lb_analyzers[i]; i++)
-		for (const struct lb_interest *in = lb_analyzers[i]->interests; in && (in->path || in->suffix); in++)
-			if ((c = lb_interest_match(in, path, len)) > best)
-				best = c;
-	return best;
+	return cx->interests ? lb_interest_index_cap(cx->interests, path, len) :
+	    lb_interest_table_cap(lb_analyzers, path, len);
 }
 
 /* Analyzers that want to stream a file of this path and mode: fills
@@ -119,27 +112,8 @@ static size_t
 streamers(const struct lb_ctx *cx, const char *path, size_t len, unsigned mode,
     const struct lb_analyzer_ops **ops, uint64_t *cap)
 {
-	size_t n = 0;
-	uint32_t c;
-
-	if (cx->interests)
-		return lb_interest_index_streamers(cx->interests, path, len, mode, ops, 8, cap);
-	*cap = 0;
-	for (size_t i = 0; lb_analyzers[i] && n < 8; i++) {
-		const struct lb_analyzer_ops *a = lb_analyzers[i];
-		if (!a->scan_file)
-			continue;
-		for (const struct lb_interest *in = a->stream_interests;
-		    in && (in->path || in->suffix || in->kind == LB_MATCH_EXEC); in++) {
-			if ((c = lb_interest_match_mode(in, path, len, mode)) > 0) {
-				ops[n++] = a;
-				if (c > *cap)
-					*cap = c;
-				break;
-			}
-		}
-	}
-	return n;
+	return cx->interests ? lb_interest_index_streamers(cx->interests, path, len, mode, ops, 8, cap) :
+	    lb_interest_table_streamers(lb_analyzers, path, len, mode, ops, 8, cap);
 }
 
 /* Where a streamed member's bytes come from: a tar member (read once) or

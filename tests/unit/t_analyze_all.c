@@ -510,56 +510,19 @@ t_empty(void **state)
  * exact path, prefix + a name, names + its suffix, under node_modules
  * and site-packages) and near misses, and a list of real-world paths,
  * each as a plain file and an executable. */
-static uint32_t
-table_cap(const char *path, size_t len)
-{
-	uint32_t best = 0, c;
-
-	for (size_t i = 0; lb_analyzers[i]; i++)
-		for (const struct lb_interest *in = lb_analyzers[i]->interests; in && (in->path || in->suffix); in++)
-			if ((c = lb_interest_match(in, path, len)) > best)
-				best = c;
-	return best;
-}
-
-static size_t
-table_streamers(const char *path, size_t len, unsigned mode, const struct lb_analyzer_ops **ops,
-    uint64_t *cap)
-{
-	size_t n = 0;
-	uint32_t c;
-
-	*cap = 0;
-	for (size_t i = 0; lb_analyzers[i] && n < 8; i++) {
-		const struct lb_analyzer_ops *a = lb_analyzers[i];
-		if (!a->scan_file)
-			continue;
-		for (const struct lb_interest *in = a->stream_interests;
-		    in && (in->path || in->suffix || in->kind == LB_MATCH_EXEC); in++) {
-			if ((c = lb_interest_match_mode(in, path, len, mode)) > 0) {
-				ops[n++] = a;
-				if (c > *cap)
-					*cap = c;
-				break;
-			}
-		}
-	}
-	return n;
-}
-
 static void
 same_answers(const struct lb_interest_index *x, const char *path, size_t *hits)
 {
 	static const unsigned modes[] = { 0100644, 0100755 };
 	size_t len = strlen(path);
 
-	assert_int_equal(lb_interest_index_cap(x, path, len), table_cap(path, len));
-	*hits += table_cap(path, len) > 0;
+	assert_int_equal(lb_interest_index_cap(x, path, len), lb_interest_table_cap(lb_analyzers, path, len));
+	*hits += lb_interest_table_cap(lb_analyzers, path, len) > 0;
 	for (int m = 0; m < 2; m++) {
 		const struct lb_analyzer_ops *a[8], *b[8];
 		uint64_t ca, cb;
 		size_t na = lb_interest_index_streamers(x, path, len, modes[m], a, 8, &ca);
-		size_t nb = table_streamers(path, len, modes[m], b, &cb);
+		size_t nb = lb_interest_table_streamers(lb_analyzers, path, len, modes[m], b, 8, &cb);
 
 		if (na != nb || ca != cb)
 			fail_msg("'%s' mode %o: index %zu streamers cap %llu, table %zu cap %llu", path,
