@@ -277,6 +277,20 @@ ent_cmp(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
+/* The sealed view sorts as (path, entry) pairs: a comparison reads the two paths only,
+ * not the entries first (a sealed view of a large image sorts tens of
+ * thousands of them). */
+struct by_path {
+	const char *path;
+	struct fs_ent *e;
+};
+
+static int
+by_path_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct by_path *)a)->path, ((const struct by_path *)b)->path);
+}
+
 /* A hard link names an earlier member of the same layer: bind it to that
  * member's content now, so every lookup sees a regular file at both paths
  * (OSTree images hard-link everything; mondoohq/mql #10482). */
@@ -374,12 +388,20 @@ lb_fsview_seal(struct lb_fsview *v)
 	}
 	lb_hmap_release(&wh);
 	lb_hmap_release(&opq);
-	v->sorted = lb_xcalloc(v->final.len ? v->final.len : 1, sizeof(*v->sorted));
-	v->nsorted = 0;
-	it = 0;
-	while (lb_hmap_next(&v->final, &it, &k, &val))
-		v->sorted[v->nsorted++] = val;
-	qsort(v->sorted, v->nsorted, sizeof(*v->sorted), ent_cmp);
+	{
+		struct by_path *bp = lb_xcalloc(v->final.len ? v->final.len : 1, sizeof(*bp));
+		v->sorted = lb_xcalloc(v->final.len ? v->final.len : 1, sizeof(*v->sorted));
+		v->nsorted = 0;
+		it = 0;
+		while (lb_hmap_next(&v->final, &it, &k, &val)) {
+			bp[v->nsorted].path = ((struct fs_ent *)val)->path;
+			bp[v->nsorted++].e = val;
+		}
+		qsort(bp, v->nsorted, sizeof(*bp), by_path_cmp);
+		for (size_t i = 0; i < v->nsorted; i++)
+			v->sorted[i] = bp[i].e;
+		free(bp);
+	}
 }
 
 /* Resolves path inside the root, following symlinks in its parents and,
