@@ -37,6 +37,7 @@
 #include "base/lb_alloc.h"
 #include "base/lb_buf.h"
 #include "base/lb_err.h"
+#include "base/lb_fd.h"
 #include "io/istream.h"
 #include "base/lb_banned.h"
 
@@ -120,18 +121,16 @@ emit(struct bdb *b, const uint8_t *blob, size_t len)
 static int
 spill_open(struct bdb *b)
 {
-	char *path;
+	int fd;
 
 	if (b->spill >= 0)
 		return 0;
 	if (!b->scratch)
 		return -LB_E_LIMIT;
-	path = lb_xasprintf("%s/rpmdb-bdb.XXXXXX", b->scratch);
-	b->spill = mkstemp(path);
-	if (b->spill >= 0)
-		unlink(path);         /* gone when closed */
-	free(path);
-	return b->spill >= 0 ? 0 : -errno;
+	if ((fd = lb_scratch_fd(b->scratch, "rpmdb-bdb")) < 0)
+		return fd;
+	b->spill = fd;        /* gone when closed */
+	return 0;
 }
 
 static void

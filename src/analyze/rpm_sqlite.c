@@ -25,6 +25,7 @@
 #include "base/lb_alloc.h"
 #include "base/lb_buf.h"
 #include "base/lb_err.h"
+#include "base/lb_fd.h"
 #include "io/istream.h"
 #include "base/lb_banned.h"
 
@@ -82,10 +83,8 @@ copy_to_file(struct lb_istream *is, const uint8_t *head, size_t nhead, const cha
 		return NULL;
 	}
 	buf = lb_xmalloc(SQL_CHUNK);
-	if (write(fd, head, nhead) != (ssize_t)nhead) {
-		*r = -errno;
+	if ((*r = lb_write_all(fd, head, nhead)) < 0)
 		goto fail;
-	}
 	while ((k = lb_is_read(is, buf, SQL_CHUNK)) > 0) {
 		total += (uint64_t)k;
 		if (total > LB_RPM_STREAM_MAX) {
@@ -93,10 +92,8 @@ copy_to_file(struct lb_istream *is, const uint8_t *head, size_t nhead, const cha
 			*r = -LB_E_LIMIT;
 			goto fail;
 		}
-		if (write(fd, buf, (size_t)k) != k) {
-			*r = -errno;
+		if ((*r = lb_write_all(fd, buf, (size_t)k)) < 0)
 			goto fail;
-		}
 	}
 	if (k < 0) {
 		*r = (int)k;

@@ -88,13 +88,23 @@ lb_buf_detach(struct lb_buf *b, size_t *len)
 int
 lb_buf_read_at(struct lb_buf *b, int dirfd, const char *path)
 {
-	char tmp[65536];
-	ssize_t n;
-	int fd, r = 0;
+	int fd, r;
 
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
+	r = lb_buf_read_fd(b, fd);
+	close(fd);
+	return r;
+}
+
+int
+lb_buf_read_fd(struct lb_buf *b, int fd)
+{
+	char tmp[65536];
+	ssize_t n;
+	int r = 0;
+
 	for (;;) {
 		n = read(fd, tmp, sizeof(tmp));
 		if (n < 0) {
@@ -108,6 +118,5 @@ lb_buf_read_at(struct lb_buf *b, int dirfd, const char *path)
 		if ((r = lb_buf_add(b, tmp, (size_t)n)) < 0)
 			break;
 	}
-	close(fd);
 	return r;
 }

@@ -23,3 +23,5 @@ void lb_buf_release(struct lb_buf *b);
 char *lb_buf_detach(struct lb_buf *b, size_t *len);
 /* Reads the whole file at path (relative to dirfd) into b, refusing more than b->max. */
 int lb_buf_read_at(struct lb_buf *b, int dirfd, const char *path);
+/* Reads fd to its end into b (fd stays open): 0, -LB_E_LIMIT past b->max, or -errno. */
+int lb_buf_read_fd(struct lb_buf *b, int fd);

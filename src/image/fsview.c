@@ -63,23 +63,10 @@ ent_free(struct fs_ent *e)
 void
 lb_fsview_free(struct lb_fsview *v)
 {
-	const char *k;
-	void *val;
-
 	if (!v)
 		return;
-	for (size_t i = 0; i < v->n; i++) {
-		struct fs_layer *l = &v->layers[i];
-		size_t it = 0;
-		while (lb_hmap_next(&l->ents, &it, &k, &val))
-			ent_free(val);
-		lb_hmap_release(&l->ents);
-		lb_hmap_release(&l->wh);
-		lb_hmap_release(&l->opq);
-		for (size_t j = 0; j < l->nkeys; j++)
-			free(l->keys[j]);
-		free(l->keys);
-	}
+	for (size_t i = 0; i < v->n; i++)
+		lb_fsview_layer_reset(v, (int)i);
 	free(v->layers);
 	lb_hmap_release(&v->final);
 	free(v->sorted);

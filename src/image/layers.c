@@ -14,6 +14,7 @@
 #include "analyze/interest.h"
 #include "base/lb_alloc.h"
 #include "base/lb_err.h"
+#include "base/lb_fd.h"
 #include "base/lb_limits.h"
 #include "io/tar.h"
 
@@ -240,35 +241,7 @@ src_read(struct lb_tar *t, int fd, void *buf, size_t n)
 static int
 spill_open(struct lb_ctx *cx)
 {
-	char *tmpl;
-	int fd;
-
-	if (!cx->scratch)
-		return -1;
-	fd = open(cx->scratch, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		return fd;
-	tmpl = lb_xasprintf("%s/spill.XXXXXX", cx->scratch);
-	fd = mkostemp(tmpl, O_CLOEXEC);
-	if (fd >= 0)
-		unlink(tmpl);
-	free(tmpl);
-	return fd;
-}
-
-static int
-write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return k < 0 ? -errno : -EIO;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
+	return cx->scratch ? lb_scratch_fd(cx->scratch, "spill") : -1;
 }
 
 static void
@@ -320,7 +293,7 @@ whole_take(struct lb_ctx *cx, struct whole *w, EVP_MD_CTX *md[3], const void *p,
 	for (int i = 0; i < 3; i++)
 		if (md[i])
 			EVP_DigestUpdate(md[i], p, k);
-	if (w->fd >= 0 && (r = write_all(w->fd, p, k)) < 0) {
+	if (w->fd >= 0 && (r = lb_write_all(w->fd, p, k)) < 0) {
 		lb_err(cx, "cannot write into the scratch folder: %s", strerror(-r));
 		return r;
 	}
@@ -422,7 +395,7 @@ whole_read(struct lb_ctx *cx, struct hashers *h, struct lb_tar *t, int fd, const
 		for (int i = 0; i < 3; i++)
 			if (md[i])
 				EVP_DigestUpdate(md[i], chunk, (size_t)k);
-		if (spill && t && w->fd >= 0 && (r = write_all(w->fd, chunk, (size_t)k)) < 0) {
+		if (spill && t && w->fd >= 0 && (r = lb_write_all(w->fd, chunk, (size_t)k)) < 0) {
 			lb_err(cx, "cannot write into the scratch folder: %s", strerror(-r));
 			goto out;
 		}

@@ -16,6 +16,7 @@
 #include "analyze/inventory.h"
 #include "base/lb_alloc.h"
 #include "base/lb_err.h"
+#include "base/lb_fd.h"
 #include "base/lb_hmap.h"
 #include "base/lb_limits.h"
 #include "image/layers.h"
@@ -837,21 +838,6 @@ lb_lcache_load(struct lb_lcache *c, struct lb_ctx *cx, const char *diff_id,
 	return hit;
 }
 
-static int
-write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 /* mkdir -p, each new folder 0700. */
 static int
 mkdirs(const char *dir)
@@ -884,7 +870,7 @@ write_entry(struct lb_lcache *c, struct lb_ctx *cx, const char *diff_id, const s
 		lb_debug(cx, "cannot write into the layer cache '%s': %s", c->dir, strerror(errno));
 		goto out;
 	}
-	if (write_all(fd, b->p, b->len) < 0 || close(fd) != 0) {
+	if (lb_write_all(fd, b->p, b->len) < 0 || close(fd) != 0) {
 		lb_debug(cx, "cannot write '%s': %s", tmp, strerror(errno));
 		fd = -1;
 		unlink(tmp);

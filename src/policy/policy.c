@@ -324,9 +324,8 @@ lb_policy_warn_stale(struct lb_ctx *cx, const struct lb_policy *pol)
 static int
 slurp(struct lb_ctx *cx, const char *path, struct lb_buf *out)
 {
-	int fd, r = 0;
+	int fd, r;
 	struct stat st;
-	char buf[65536];
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -errno;
@@ -335,22 +334,7 @@ slurp(struct lb_ctx *cx, const char *path, struct lb_buf *out)
 		lb_err(cx, "cannot read '%s': not a regular file", path);
 		return -LB_E_FORMAT;
 	}
-	for (;;) {
-		ssize_t got = read(fd, buf, sizeof(buf));
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			r = -errno;
-			break;
-		}
-		if (got == 0)
-			break;
-		if (lb_buf_add(out, buf, (size_t)got) < 0) {
-			r = -LB_E_LIMIT;
-			break;
-		}
-	}
+	r = lb_buf_read_fd(out, fd);
 	close(fd);
 	if (r == -LB_E_LIMIT)
 		lb_err(cx, "cannot read '%s': larger than %u bytes", path, LB_POLICY_MAX_FILE);

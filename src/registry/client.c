@@ -1307,13 +1307,20 @@ open_blob_one(struct lb_registry *r, const char *repo, const char *digest, int64
 
 /* --- mirrors --------------------------------------------------------- */
 
-/* Whether Docker Hub may be asked after a mirror failed with rc: the
- * mirror lacks the content, refuses us or does not answer. Content that
- * fails its digest or a cap is a broken or hostile mirror: an error. */
+/* Says that mirror mh failed to serve what with rc, and returns whether
+ * the next mirror (then Docker Hub) may be asked: 1 when the mirror lacks
+ * the content, refuses us or does not answer; 0, after an error, when the
+ * content fails its digest or a cap (a broken or hostile mirror). */
 static int
-mirror_fallback(int rc)
+mirror_failed(struct lb_registry *r, const char *what, const char *mh, int rc)
 {
-	return rc != -LB_E_DIGEST && rc != -LB_E_LIMIT;
+	if (rc == -LB_E_DIGEST || rc == -LB_E_LIMIT) {
+		lb_err(r->cx, "%s from registry mirror '%s': %s", what, mh, lb_strerror(rc));
+		return 0;
+	}
+	lb_info(r->cx, "%s: registry mirror '%s' cannot serve it (%s); trying the next", what, mh,
+	    lb_strerror(rc));
+	return 1;
 }
 
 static int
@@ -1338,12 +1345,8 @@ lb_registry_manifest(struct lb_registry *r, const char *repo, const char *ref, i
 			lb_info(r->cx, "%s: served by registry mirror '%s'", what, mh);
 		if (rc == 0 || (head && rc == -LB_E_UNSUPPORTED))
 			goto out;   /* without a digest in a HEAD answer, the caller GETs */
-		if (!mirror_fallback(rc)) {
-			lb_err(r->cx, "%s from registry mirror '%s': %s", what, mh, lb_strerror(rc));
+		if (!mirror_failed(r, what, mh, rc))
 			goto out;
-		}
-		lb_info(r->cx, "%s: registry mirror '%s' cannot serve it (%s); trying the next", what, mh,
-		    lb_strerror(rc));
 	}
 	if (r->down) {
 		rc = hub_down(r, what);
@@ -1395,6 +1398,7 @@ int
 lb_registry_open_blob(struct lb_registry *r, const char *repo, const char *digest, int64_t size,
     struct lb_istream **is)
 {
+	char *what = lb_xasprintf("blob %s", digest);
 	int rc;
 
 	*is = NULL;
@@ -1408,26 +1412,22 @@ lb_registry_open_blob(struct lb_registry *r, const char *repo, const char *diges
 			m->is.ops = &mirror_ops;
 			m->in = in;
 			m->cx = r->cx;
-			m->what = lb_xasprintf("blob %s from registry mirror '%s'", digest, mh);
+			m->what = lb_xasprintf("%s from registry mirror '%s'", what, mh);
 			*is = &m->is;
-			return 0;
+			goto out;
 		}
-		if (!mirror_fallback(rc)) {
-			lb_err(r->cx, "blob %s from registry mirror '%s': %s", digest, mh, lb_strerror(rc));
-			return rc;
-		}
-		lb_info(r->cx, "blob %s: registry mirror '%s' cannot serve it (%s); trying the next", digest, mh,
-		    lb_strerror(rc));
+		if (!mirror_failed(r, what, mh, rc))
+			goto out;
 	}
 	if (r->down) {
-		char *what = lb_xasprintf("blob %s", digest);
 		rc = hub_down(r, what);
-		free(what);
-		return rc;
+		goto out;
 	}
 	rc = open_blob_one(r, repo, digest, size, 0, is);
 	if (rc == 0 && r->nmirrors)
 		lb_info(r->cx, "blob %s: served by '%s'", digest, r->api);
+out:
+	free(what);
 	return rc;
 }
 

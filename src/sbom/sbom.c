@@ -492,9 +492,9 @@ int
 lb_sbom_read(struct lb_ctx *cx, const char *path, struct lb_inventory **out)
 {
 	struct lb_buf b = LB_BUF_INIT(LB_SBOM_MAX_FILE);
-	char buf[65536], *err = NULL;
+	char *err = NULL;
 	struct stat st;
-	int fd, r = 0;
+	int fd, r;
 
 	*out = NULL;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
@@ -507,24 +507,10 @@ lb_sbom_read(struct lb_ctx *cx, const char *path, struct lb_inventory **out)
 		lb_err(cx, "cannot read '%s': a directory, not an SBOM file", path);
 		return -LB_E_FORMAT;
 	}
-	for (;;) {
-		ssize_t got = read(fd, buf, sizeof(buf));
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			r = -errno;
-			lb_err(cx, "cannot read '%s': %s", path, strerror(errno));
-			break;
-		}
-		if (got == 0)
-			break;
-		if (lb_buf_add(&b, buf, (size_t)got) < 0) {
-			r = -LB_E_LIMIT;
-			lb_err(cx, "cannot read '%s': larger than %u bytes", path, LB_SBOM_MAX_FILE);
-			break;
-		}
-	}
+	if ((r = lb_buf_read_fd(&b, fd)) == -LB_E_LIMIT)
+		lb_err(cx, "cannot read '%s': larger than %u bytes", path, LB_SBOM_MAX_FILE);
+	else if (r < 0)
+		lb_err(cx, "cannot read '%s': %s", path, strerror(-r));
 	close(fd);
 	if (r == 0 && (r = lb_sbom_parse(cx, path, (const char *)b.p, b.len, out, &err)) < 0)
 		lb_err(cx, "%s", err ? err : lb_strerror(r));
